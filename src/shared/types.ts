@@ -1,0 +1,112 @@
+// Types shared by workflows, activities and clients. Pure: no Node imports (workflows bundle this file).
+
+/** The media capabilities a backend can provide, in the order a shot goes through them. */
+export type MediaCapability = 'video' | 'upscale' | 'interpolate' | 'music';
+
+/**
+ * Which backend serves a capability. `kind` names an entry of the worker's backend registry
+ * ('offline' is always there; 'gradio' comes with the Gradio backends). The rest is that backend's
+ * own, small, secret-free configuration (e.g. a Space id and endpoint), carried through the workflow.
+ */
+export interface BackendSpec {
+  kind: string;
+  [option: string]: unknown;
+}
+
+export interface WriterSpec {
+  kind: 'offline' | 'openai';
+  /** OpenAI-compatible model name; default from OPENAI_MODEL. */
+  model?: string;
+}
+
+export interface EpisodeBackends {
+  writer: WriterSpec;
+  video: BackendSpec;
+  upscale: BackendSpec;
+  interpolate: BackendSpec;
+  music: BackendSpec;
+}
+
+export interface EpisodeInput {
+  channel: string;
+  episode: number;
+  theme: string;
+  shots: number;
+  seed: number;
+  backends: EpisodeBackends;
+  /** How many shots are made at once. */
+  parallelShots?: number;
+}
+
+/** A step's outcome as recorded in the manifest. */
+export interface StepRecord {
+  step: 'writeShotList' | 'generateShot' | 'upscaleShot' | 'interpolateShot' | 'composeMusic' | 'muxEpisode';
+  shot?: number;
+  backend: string;
+  attempts: number;
+  /** True when this step's output was already on disk and was reused. */
+  reused?: boolean;
+  /** Set when the configured backend gave up and a fallback made the output. */
+  degraded?: { from: string; reason: string };
+}
+
+export interface ShotManifest {
+  index: number;
+  prompt: string;
+  seed: number;
+  durationSec: number;
+  files: { generated: string; upscaled: string; interpolated: string };
+}
+
+export interface EpisodeManifest {
+  channel: string;
+  episode: number;
+  workflowId: string;
+  theme: string;
+  seed: number;
+  mood: string;
+  shots: ShotManifest[];
+  music: { file: string; description: string; durationSec: number };
+  steps: StepRecord[];
+  degraded: boolean;
+  durationSec: number;
+  /** Absolute path of the finished episode. */
+  episodePath: string;
+  manifestPath: string;
+  episodeDir: string;
+  createdAt: string;
+}
+
+/** What every media activity returns: a path and who made it. */
+export interface MediaResult {
+  path: string;
+  backend: string;
+  attempt: number;
+  reused: boolean;
+  durationSec: number;
+}
+
+export interface ShotList {
+  prompts: string[];
+  mood: string;
+  writer: string;
+  attempt: number;
+}
+
+export const BROADCAST = {
+  width: 1024,
+  height: 576,
+  fps: 24,
+  pixFmt: 'yuv420p',
+  audioRate: 44100,
+  audioChannels: 2,
+} as const;
+
+export const SHOT = {
+  width: 576,
+  height: 320,
+  fps: 8,
+  frames: 24,
+} as const;
+
+export const SHOT_SECONDS = SHOT.frames / SHOT.fps;
