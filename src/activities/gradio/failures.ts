@@ -1,0 +1,54 @@
+// How a Gradio failure is told apart: @gradio/client reports everything as plain Errors or status
+// messages, so the only evidence is the text. Every pattern lives here, with what it means for retries.
+import { ApplicationFailure } from '@temporalio/common';
+
+export type FailureType =
+  | 'GradioBusy' | 'GradioQuota' | 'GradioConnection' | 'GradioTimeout' | 'GradioAppCrash'
+  | 'GradioIncomplete' | 'GradioBadOutput'
+  | 'GradioLegacyApp' | 'GradioSignatureMismatch' | 'GradioBadInput' | 'GradioAppError' | 'GradioConfigInvalid'
+  | 'GradioWrongOutputShape' | 'GradioForeignUrl';
+
+interface Rule { type: FailureType; retryable: boolean; test: RegExp; hint: string }
+
+/** First match wins. Retryable ones are about the server's state; the rest about our call or config. */
+const RULES: Rule[] = [
+  { type: 'GradioBusy', retryable: true, test: /currently busy|queue is full/i, hint: 'the app\'s queue is full; retrying later' },
+  { type: 'GradioQuota', retryable: true, test: /quota|rate.?limit|too many requests|\b429\b/i, hint: 'the app or Hugging Face refused for quota; retrying after the wait it asked for (set HF_TOKEN for a larger quota)' },
+  { type: 'GradioLegacyApp', retryable: false, test: /legacy version of gradio|websocket/i, hint: 'the app runs Gradio 3.x, which @gradio/client cannot call: duplicate the Space and upgrade it to Gradio 5 or 6, or self-host it' },
+  { type: 'GradioConnection', retryable: true, test: /connection errored out|fetch failed|econnrefused|econnreset|socket hang up|other side closed|terminated|could not resolve app config|unexpected token|not valid json/i, hint: 'the connection to the app broke or it is not up; retrying on a fresh connection' },
+  { type: 'GradioAppCrash', retryable: true, test: /^\s*"?an (unexpected )?error occurred!?"?\s*$/i, hint: 'the app failed without saying why (on Spaces often a CUDA out-of-memory); retrying with backoff' },
+  { type: 'GradioBadInput', retryable: false, test: /validation|invalid input|must be|expected .* got/i, hint: 'the app rejected our input; check the params mapping with `webtv spaces check`' },
+];
+
+/** Parses the wait an app asks for ("Try again in 0:05:12", "retry after 30 s") into milliseconds. */
+export function retryDelayMs(message: string): number | undefined {
+  const hms = /try again in (\d+):(\d{1,2}):(\d{1,2})/i.exec(message);
+  if (hms) return ((+hms[1] * 60 + +hms[2]) * 60 + +hms[3]) * 1000;
+  const secs = /(?:retry|try again)[^\d]{0,12}(\d+(?:\.\d+)?)\s*(s\b|sec|second)/i.exec(message);
+  if (secs) return Math.round(parseFloat(secs[1]) * 1000);
+  const mins = /(?:retry|try again)[^\d]{0,12}(\d+)\s*(m\b|min)/i.exec(message);
+  if (mins) return +mins[1] * 60_000;
+  return undefined;
+}
+
+/** A failure of ours (deadline, output checks) with a known type. */
+export function failure(type: FailureType, message: string, retryable: boolean, nextRetryDelayMs?: number): ApplicationFailure {
+  if (!retryable) return ApplicationFailure.nonRetryable(message, type);
+  return ApplicationFailure.create({ message, type, nextRetryDelay: nextRetryDelayMs });
+}
+
+/**
+ * Turns what the client or app said into a Temporal failure. An app-raised error that matches no rule
+ * (gr.Error text) is about the input and is not retried.
+ */
+export function classifyAppError(raw: unknown, where: string): ApplicationFailure {
+  if (raw instanceof ApplicationFailure) return raw;
+  const message = (raw instanceof Error ? raw.message : String(raw)).trim() || 'no message';
+  for (const rule of RULES) {
+    if (rule.test.test(message)) {
+      const delay = rule.type === 'GradioQuota' ? retryDelayMs(message) : undefined;
+      return failure(rule.type, `${where}: ${message} (${rule.hint})`, rule.retryable, delay);
+    }
+  }
+  return failure('GradioAppError', `${where}: the app said "${message}"; it is about our request, so it is not retried`, false);
+}

@@ -1,0 +1,50 @@
+// The Gradio backend kind: each capability calls the app its spec names. One connection per call
+// (i.e. per activity attempt), checked, submitted, downloaded under our name, and always closed.
+import type { BackendContext, BackendImpl, BackendSpec, MediaCapability } from '../backends';
+import { connectApp, endpointParams, requireSignature } from './connection';
+import { downloadOutput } from './download';
+import { runJob } from './job';
+import { fileInput, outputFile } from './shapes';
+import { OUTPUT_KIND, parseGradioSpec, resolveParams } from './spec';
+
+interface CallRequest {
+  values: Record<string, unknown>;
+  /** Our values that are local files to upload. */
+  files: Record<string, string>;
+  outPath: string;
+}
+
+export async function callGradio(capability: MediaCapability, spec: BackendSpec, req: CallRequest, ctx: BackendContext): Promise<void> {
+  const call = parseGradioSpec(capability, spec);
+  const where = `${capability} via Gradio app ${call.app} ${call.endpoint}`;
+  ctx.heartbeat({ stage: 'connecting', app: call.app });
+  const conn = await connectApp(call.app, ctx.signal);
+  try {
+    requireSignature(conn, call.app, call.endpoint, Object.keys(call.params));
+    const params = endpointParams(conn, call.endpoint);
+    const values = { ...req.values };
+    for (const [name, file] of Object.entries(req.files)) {
+      const target = Object.entries(call.params).find(([, v]) => v === `$${name}`)?.[0];
+      values[name] = fileInput(file, params.find((p) => p.parameter_name === target), conn.major);
+    }
+    const named = resolveParams(call.params, values);
+    // Positional in the endpoint's order (works on every supported version), defaults for the rest.
+    const args = params.map((p) => (p.parameter_name! in named ? named[p.parameter_name!] : p.parameter_default ?? null));
+    const data = await runJob(conn, { endpoint: call.endpoint, args, deadlineMs: call.deadlineMs, signal: ctx.signal, heartbeat: ctx.heartbeat, where });
+    const file = outputFile(data, call.output, where);
+    await downloadOutput({
+      url: file.url, origin: conn.origin, outPath: req.outPath, maxBytes: call.maxBytes,
+      kind: OUTPUT_KIND[capability], signal: ctx.signal, where, token: process.env.HF_TOKEN,
+    });
+    ctx.heartbeat({ stage: 'done', app: call.app });
+  } finally {
+    conn.close();
+  }
+}
+
+export const gradioBackend: BackendImpl = {
+  video: (spec, r, ctx) => callGradio('video', spec, { values: { prompt: r.prompt, seed: r.seed }, files: {}, outPath: r.outPath }, ctx),
+  upscale: (spec, r, ctx) => callGradio('upscale', spec, { values: { prompt: r.prompt, seed: r.seed }, files: { video: r.inPath }, outPath: r.outPath }, ctx),
+  interpolate: (spec, r, ctx) => callGradio('interpolate', spec, { values: { fps: r.fps }, files: { video: r.inPath }, outPath: r.outPath }, ctx),
+  music: (spec, r, ctx) => callGradio('music', spec, { values: { description: r.description, duration: r.durationSec, seed: r.seed }, files: {}, outPath: r.outPath }, ctx),
+};

@@ -1,0 +1,73 @@
+// Runs one queued job on a connected app: submit(), heartbeats of queue position / ETA / progress, our
+// own deadline, and Temporal cancellation. Aborting closes the client (which dequeues or discards the
+// job); job.cancel() is never used, since it frees the app's slot while the work goes on.
+import type { AppConnection } from './connection';
+import { classifyAppError, failure } from './failures';
+
+export interface JobOptions {
+  endpoint: string;
+  args: unknown[] | Record<string, unknown>;
+  deadlineMs: number;
+  signal: AbortSignal;
+  heartbeat(details: Record<string, unknown>): void;
+  where: string;
+}
+
+/** Keeps the last state so a quiet wait (a long queue) still heartbeats. */
+const HEARTBEAT_EVERY_MS = 5_000;
+
+export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unknown[]> {
+  const { where } = opts;
+  let last: Record<string, unknown> = { stage: 'submitting', endpoint: opts.endpoint, gradio: conn.version };
+  const beat = (details: Record<string, unknown>) => { last = { ...last, ...details }; opts.heartbeat(last); };
+  const ticker = setInterval(() => opts.heartbeat(last), HEARTBEAT_EVERY_MS);
+
+  let rejectAbort!: (e: unknown) => void;
+  const aborted = new Promise<never>((_, reject) => { rejectAbort = reject; });
+  aborted.catch(() => {});
+  const deadline = setTimeout(() => {
+    conn.close();
+    rejectAbort(failure('GradioTimeout', `${where}: no result within our deadline of ${Math.round(opts.deadlineMs / 1000)} s (last state: ${String(last.stage)}); the job was dropped from the app's queue. Raise deadlineSec if the app is just slow`, true));
+  }, opts.deadlineMs);
+  const onCancel = () => { conn.close(); rejectAbort(opts.signal.reason ?? new Error('cancelled')); };
+  if (opts.signal.aborted) onCancel(); else opts.signal.addEventListener('abort', onCancel, { once: true });
+
+  try {
+    let job;
+    try {
+      job = conn.client.submit(opts.endpoint, opts.args);
+    } catch (err) {
+      // Unknown endpoint, bad keyword, missing parameter: thrown synchronously, never fixed by retrying.
+      throw failure('GradioSignatureMismatch', `${where}: the app refused the call: ${(err as Error).message}; run \`webtv spaces check\``, false);
+    }
+    const it = job[Symbol.asyncIterator]();
+    let data: unknown[] | undefined;
+    for (;;) {
+      const next = await Promise.race([it.next(), aborted]);
+      if (next.done) break;
+      const msg = next.value as unknown as Record<string, any>;
+      if (msg.type === 'data') {
+        data = msg.data as unknown[];
+        beat({ stage: 'downloading' });
+      } else if (msg.type === 'log') {
+        beat({ log: String(msg.log ?? '').slice(0, 200) });
+      } else if (msg.type === 'status') {
+        if (msg.stage === 'error') throw classifyAppError(msg.message ?? 'An error occurred', where);
+        if (msg.stage === 'complete') break;
+        if (msg.original_msg === 'process_starts') beat({ stage: 'running', position: 0 });
+        else if (msg.progress_data) {
+          const p = msg.progress_data[0] ?? {};
+          beat({ stage: 'running', progress: p.progress ?? (p.length ? `${p.index}/${p.length} ${p.unit ?? ''}`.trim() : null), desc: p.desc ?? null });
+        } else if (typeof msg.position === 'number' && last.stage !== 'running') {
+          beat({ stage: 'queued', position: msg.position, size: msg.size ?? null, eta: msg.eta ?? null });
+        }
+      }
+    }
+    if (!data) throw failure('GradioIncomplete', `${where}: the app's stream ended without a result (the server closed it or restarted); retrying on a fresh connection`, true);
+    return data;
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(ticker);
+    opts.signal.removeEventListener('abort', onCancel);
+  }
+}
