@@ -1,0 +1,122 @@
+// Broadcast activities: prepare a channel's air folder, swap what a slot holds, rotate old episodes off
+// disk, and the long onAir activity that supervises ffmpeg.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import fs from 'node:fs/promises';
+import type { ActivityDeps } from '../index';
+import { probe } from '../ffmpeg';
+import { channelWorkflowId, SLOT_COUNT, type SlotOpened } from '../../shared/channel';
+import { slotOpenedSignal } from '../../shared/channelMessages';
+import { airFormatProblems } from './airFormat';
+import { hlsPlaylistFile, onAirArgs } from './onAirArgs';
+import { superviseFfmpeg, type FfmpegProgress } from './onAir';
+import { airPaths, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
+import { removeOldEpisodes, type RetentionRequest } from './retention';
+import { ensureStandbyClip } from './standby';
+import { publishUrl } from './streamUrl';
+import path from 'node:path';
+
+export type { BroadcastSettings } from './onAirArgs';
+
+export interface AirSlots {
+  slots: { inode: number; standby: boolean }[];
+}
+
+export interface OnAirHeartbeat {
+  slot: number | null;
+  progress?: FfmpegProgress;
+  ffmpegPid?: number;
+}
+
+function activitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createBroadcastActivities(deps: ActivityDeps) {
+  async function prepareAir(input: { channel: string }): Promise<AirSlots> {
+    const air = airPaths(deps.dataDir, input.channel);
+    await fs.mkdir(air.dir, { recursive: true });
+    await ensureStandbyClip(air.standby, activitySignal());
+    await writePlaylists(air);
+    const standbyInode = await inodeOf(air.standby);
+    const slots: AirSlots['slots'] = [];
+    for (let i = 0; i < SLOT_COUNT; i++) {
+      let inode = await inodeOf(air.slots[i]);
+      if (inode === null) inode = await installSlot(air, i, air.standby);
+      slots.push({ inode, standby: inode === standbyInode });
+    }
+    return { slots };
+  }
+
+  async function swapSlot(input: { channel: string; slot: number; source: string }): Promise<{ inode: number }> {
+    const air = airPaths(deps.dataDir, input.channel);
+    const p = await probe(input.source, activitySignal()).catch((err: Error) => {
+      throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${err.message}`, 'NotAirable');
+    });
+    const problems = airFormatProblems(p);
+    if (problems.length > 0) {
+      throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${problems.join('; ')}. Re-mux it in the broadcast format.`, 'NotAirable');
+    }
+    return { inode: await installSlot(air, input.slot, input.source) };
+  }
+
+  async function retainEpisodes(input: RetentionRequest): Promise<{ removed: number[] }> {
+    return { removed: await removeOldEpisodes(deps.dataDir, input) };
+  }
+
+  /** Runs until cancelled; fails (to be retried) when ffmpeg exits. */
+  async function onAir(input: { channel: string; startSlot?: number }): Promise<void> {
+    const ctx = Context.current();
+    const settings = deps.broadcast;
+    if (!settings) {
+      throw ApplicationFailure.nonRetryable('this worker has no broadcast output configured: start it with WEBTV_RTMP_URL set (npm start does this)', 'NoBroadcastOutput');
+    }
+    ctx.heartbeat({ slot: null } satisfies OnAirHeartbeat);
+    await prepareAir({ channel: input.channel });
+    const air = airPaths(deps.dataDir, input.channel);
+    const previous = ctx.info.heartbeatDetails as OnAirHeartbeat | undefined;
+    const startSlot = previous?.slot ?? input.startSlot ?? 0;
+    if (settings.hlsDir) await fs.mkdir(path.dirname(hlsPlaylistFile(settings.hlsDir, input.channel)), { recursive: true });
+    const args = onAirArgs({
+      playlist: playlistPath(air, startSlot),
+      channel: input.channel,
+      mainUrl: publishUrl(settings.rtmpBase, input.channel, settings.publishSecret),
+      settings,
+    });
+    const channelHandle = ctx.client.workflow.getHandle(channelWorkflowId(input.channel));
+    let reports = Promise.resolve();
+    let warned = false;
+    let slot: number | null = null;
+    const run = await superviseFfmpeg({
+      air,
+      args,
+      signal: ctx.cancellationSignal,
+      onSlotOpened(s, inode) {
+        slot = s;
+        const msg: SlotOpened = { slot: s, inode, at: new Date().toISOString() };
+        ctx.heartbeat({ slot: s } satisfies OnAirHeartbeat);
+        // In order, one at a time; a channel that is not running is not the broadcast's problem.
+        reports = reports.then(() => channelHandle.signal(slotOpenedSignal, msg)).catch((err) => {
+          if (!warned) ctx.log.warn('could not tell the channel what is on air', { error: String(err) });
+          warned = true;
+        });
+      },
+      onTick({ progress, pid }) {
+        ctx.heartbeat({ slot, progress, ffmpegPid: pid } satisfies OnAirHeartbeat);
+      },
+    });
+    await reports;
+    if (run.cancelled) {
+      await ctx.cancelled;
+    }
+    throw ApplicationFailure.retryable(
+      `on-air ffmpeg exited (${run.exitCode ?? run.signal}); it is restarted automatically. Last output: ${run.stderrTail || '(none)'}`,
+      'OnAirExited',
+    );
+  }
+
+  return { prepareAir, swapSlot, retainEpisodes, onAir };
+}

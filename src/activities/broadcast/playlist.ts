@@ -1,0 +1,104 @@
+// The air folder of a channel: a fixed ffconcat playlist naming slot files, looped by the on-air ffmpeg,
+// and the atomic swap of what a slot file holds. ffmpeg never re-reads the playlist; it re-opens a slot
+// file each time its turn comes, so renaming a new episode onto a slot that is not on air changes what
+// airs next without touching the running process (DESIGN.md, "the live playlist swap").
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SLOT_COUNT } from '../../shared/channel';
+import { channelDir } from '../paths';
+
+export interface AirPaths {
+  dir: string;
+  slots: string[];
+  standby: string;
+  pidFile: string;
+}
+
+export function airPaths(dataDir: string, channel: string): AirPaths {
+  const dir = path.join(channelDir(dataDir, channel), 'air');
+  return {
+    dir,
+    slots: Array.from({ length: SLOT_COUNT }, (_, i) => path.join(dir, `slot-${i}.mp4`)),
+    standby: path.join(dir, 'standby.mp4'),
+    pidFile: path.join(dir, 'ffmpeg.pid'),
+  };
+}
+
+/** The playlist that starts at `startSlot` and then goes round the slots in order. */
+export function playlistPath(air: AirPaths, startSlot: number): string {
+  return path.join(air.dir, `from-slot-${startSlot}.ffconcat`);
+}
+
+/**
+ * Quotes a path for an ffconcat `file` line. ffmpeg's tokenizer takes everything between single
+ * quotes literally, so a quote is written as `'\''`. The demuxer reads the playlist line by line, so a
+ * line break (or NUL) cannot be quoted at all and is refused.
+ */
+export function escapeFfconcatPath(p: string): string {
+  if (/[\n\r\0]/.test(p)) {
+    throw new Error(`cannot put ${JSON.stringify(p)} in a playlist: it contains a line break or NUL; rename the file or folder`);
+  }
+  return `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+export function ffconcatText(files: string[]): string {
+  return ['ffconcat version 1.0', ...files.map((f) => `file ${escapeFfconcatPath(f)}`), ''].join('\n');
+}
+
+/** Writes a file under a temporary name and renames it into place, so no reader sees half of it. */
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await fs.writeFile(tmp, data);
+  await fs.rename(tmp, file);
+}
+
+/** Writes one playlist per start slot. Entries are slot names relative to the playlist's own folder. */
+export async function writePlaylists(air: AirPaths): Promise<void> {
+  for (let start = 0; start < SLOT_COUNT; start++) {
+    const order = Array.from({ length: SLOT_COUNT }, (_, i) => path.basename(air.slots[(start + i) % SLOT_COUNT]));
+    const file = playlistPath(air, start);
+    const text = ffconcatText(order);
+    const current = await fs.readFile(file, 'utf8').catch(() => null);
+    if (current !== text) await writeFileAtomic(file, text);
+  }
+}
+
+export async function inodeOf(file: string): Promise<number | null> {
+  try {
+    return (await fs.stat(file)).ino;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Puts `source` into slot `slot` by atomic rename: a hard link when possible (no copy, and the slot
+ * keeps the episode even if retention removes its folder), a copy when the file is already in another
+ * slot (every slot must have its own inode, which is how the on-air activity tells slots apart) or on
+ * another filesystem. Re-running with the same source is a no-op. Returns the slot's inode.
+ */
+export async function installSlot(air: AirPaths, slot: number, source: string): Promise<number> {
+  if (!Number.isInteger(slot) || slot < 0 || slot >= SLOT_COUNT) throw new Error(`slot ${slot} does not exist (0..${SLOT_COUNT - 1})`);
+  const src = await fs.stat(source);
+  const target = air.slots[slot];
+  if ((await inodeOf(target)) === src.ino) return src.ino;
+  const others = await Promise.all(air.slots.filter((_, i) => i !== slot).map(inodeOf));
+  const tmp = path.join(air.dir, `.slot-${slot}.${randomUUID()}.tmp.mp4`);
+  try {
+    if (others.includes(src.ino)) {
+      await fs.copyFile(source, tmp);
+    } else {
+      try {
+        await fs.link(source, tmp);
+      } catch {
+        await fs.copyFile(source, tmp);
+      }
+    }
+    await fs.rename(tmp, target);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  return (await fs.stat(target)).ino;
+}

@@ -1,0 +1,23 @@
+// The standby clip airs when no episode exists yet. It is made by ffmpeg alone from built-in sources, so
+// it cannot fail for lack of a model, and it is in the broadcast format like every episode.
+import fs from 'node:fs/promises';
+import { BROADCAST } from '../../shared/types';
+import { runFfmpeg } from '../ffmpeg';
+
+export const STANDBY_SECONDS = 4;
+
+export async function ensureStandbyClip(file: string, signal?: AbortSignal): Promise<void> {
+  if (await fs.stat(file).then((s) => s.size > 0, () => false)) return;
+  const { width, height, fps, audioRate } = BROADCAST;
+  const tmp = `${file}.tmp.mp4`;
+  await runFfmpeg([
+    '-f', 'lavfi', '-i', `smptehdbars=size=${width}x${height}:rate=${fps}:duration=${STANDBY_SECONDS}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${audioRate}:duration=${STANDBY_SECONDS}`,
+    '-filter_complex', '[1:a]volume=0.05,aformat=sample_fmts=fltp:channel_layouts=stereo[a]',
+    '-map', '0:v', '-map', '[a]', '-t', String(STANDBY_SECONDS),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', BROADCAST.pixFmt, '-g', String(fps * 2), '-r', String(fps),
+    '-c:a', 'aac', '-ar', String(audioRate), '-ac', String(BROADCAST.audioChannels),
+    '-movflags', '+faststart', tmp,
+  ], { signal });
+  await fs.rename(tmp, file);
+}

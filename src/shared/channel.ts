@@ -1,0 +1,175 @@
+// The channel's input, state and status shapes, and its defaults. Pure: the workflow bundle imports it.
+import type { EpisodeBackends } from './types';
+import { DEFAULT_THEME } from './theme';
+import { channelNameProblem } from './validation';
+
+/**
+ * What starts a channel (also what `temporal workflow start --type channelWorkflow --input '{...}'`
+ * takes). Only `channel` is required; `state` is carried by continue-as-new and is not for people.
+ */
+export interface ChannelInput {
+  channel: string;
+  theme?: string;
+  /** Per-capability backends; anything left out is 'offline'. */
+  backends?: Partial<EpisodeBackends>;
+  /** Shots per episode (default 3). */
+  shots?: number;
+  /** Finished, not yet aired episodes to keep ahead of air (default 2). */
+  targetReady?: number;
+  /** Episodes made at once (default 1). */
+  parallelEpisodes?: number;
+  /** Episode folders kept on disk besides those queued or on air (default 12). */
+  retainEpisodes?: number;
+  /** Continue as new after this many episodes in one run (default 200), or when Temporal suggests it. */
+  maxEpisodesPerRun?: number;
+  /** Base seed; episode n uses seed + n (default 1). */
+  seed?: number;
+  /** Start the broadcast workflow for this channel (default true). */
+  broadcast?: boolean;
+  state?: ChannelState;
+}
+
+export interface ChannelConfig {
+  channel: string;
+  backends: EpisodeBackends;
+  shots: number;
+  targetReady: number;
+  parallelEpisodes: number;
+  retainEpisodes: number;
+  maxEpisodesPerRun: number;
+  seed: number;
+  broadcast: boolean;
+}
+
+/** A finished episode as the channel keeps it: a path and a few words, never media bytes. */
+export interface EpisodeRef {
+  episode: number;
+  path: string;
+  durationSec: number;
+  theme: string;
+  degraded: boolean;
+  shots: { prompt: string; durationSec: number }[];
+}
+
+/** What a slot file holds. `episode` null means the standby clip. */
+export interface SlotContent {
+  inode: number;
+  episode: EpisodeRef | null;
+  /** Installed and not yet aired. */
+  fresh: boolean;
+}
+
+export interface OnAir {
+  slot: number;
+  episode: EpisodeRef | null;
+  /** Wall-clock time ffmpeg opened the slot (ISO), as seen by the on-air activity. */
+  since: string;
+  reair: boolean;
+}
+
+export interface FailedEpisode {
+  episode: number;
+  theme: string;
+  error: string;
+}
+
+export interface ChannelState {
+  theme: string;
+  paused: boolean;
+  nextEpisode: number;
+  ready: EpisodeRef[];
+  slots: (SlotContent | null)[];
+  onAir: OnAir | null;
+  made: number;
+  failed: number;
+  recentFailures: FailedEpisode[];
+  aired: number;
+  skipped: number;
+  producedSec: number;
+  runs: number;
+}
+
+export interface ChannelStatus {
+  channel: string;
+  theme: string;
+  paused: boolean;
+  onAir: OnAir | null;
+  next: EpisodeRef[];
+  producing: { episode: number; theme: string }[];
+  made: number;
+  failed: number;
+  recentFailures: FailedEpisode[];
+  aired: number;
+  skipped: number;
+  producedSec: number;
+  /** True when nothing fresh is ready and air is re-running old episodes or the standby clip. */
+  fallingBehind: boolean;
+  backends: Record<string, string>;
+  runs: number;
+}
+
+/** Sent by the on-air activity each time ffmpeg opens a slot file. */
+export interface SlotOpened {
+  slot: number;
+  inode: number;
+  at: string;
+}
+
+export interface BroadcastInput {
+  channel: string;
+  startSlot?: number;
+}
+
+export const SLOT_COUNT = 2;
+
+export const channelWorkflowId = (channel: string) => `channel/${channel}`;
+export const broadcastWorkflowId = (channel: string) => `broadcast/${channel}`;
+export const episodeWorkflowId = (channel: string, n: number) => `${channel}/episode-${n}`;
+
+/** Channel names become workflow ids, folder names and stream paths. */
+export function checkChannelName(name: unknown): string | null {
+  return channelNameProblem(name) ?? null;
+}
+
+export function defaultBackends(): EpisodeBackends {
+  return {
+    writer: { kind: 'offline' },
+    video: { kind: 'offline' },
+    upscale: { kind: 'offline' },
+    interpolate: { kind: 'offline' },
+    music: { kind: 'offline' },
+  };
+}
+
+export function channelConfig(input: ChannelInput): ChannelConfig {
+  const int = (v: number | undefined, dflt: number, min: number) => (Number.isInteger(v) && v! >= min ? v! : dflt);
+  return {
+    channel: input.channel,
+    backends: { ...defaultBackends(), ...(input.backends ?? {}) },
+    shots: int(input.shots, 3, 1),
+    targetReady: int(input.targetReady, 2, 1),
+    parallelEpisodes: int(input.parallelEpisodes, 1, 1),
+    retainEpisodes: int(input.retainEpisodes, 12, 0),
+    maxEpisodesPerRun: int(input.maxEpisodesPerRun, 200, 1),
+    seed: int(input.seed, 1, 0),
+    broadcast: input.broadcast ?? true,
+  };
+}
+
+export function initialChannelState(theme: string | undefined): ChannelState {
+  return {
+    theme: theme ?? DEFAULT_THEME,
+    paused: false,
+    nextEpisode: 1,
+    ready: [],
+    slots: Array.from({ length: SLOT_COUNT }, () => null),
+    onAir: null,
+    made: 0,
+    failed: 0,
+    recentFailures: [],
+    aired: 0,
+    skipped: 0,
+    producedSec: 0,
+    runs: 1,
+  };
+}

@@ -1,0 +1,218 @@
+// channelWorkflow (id channel/<name>): forever keeps a few finished episodes ready ahead of air by
+// starting episodeWorkflow children, holds the theme, and puts the next ready episode into the slot
+// file the on-air ffmpeg will open next. Its state travels through continue-as-new.
+import {
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition,
+  continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { createBroadcastActivities } from '../activities/broadcast/index';
+import {
+  SLOT_COUNT, broadcastWorkflowId, channelConfig, checkChannelName, episodeWorkflowId, initialChannelState,
+  type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef,
+} from '../shared/channel';
+import {
+  pauseSignal, restartAirSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
+} from '../shared/channelMessages';
+import { DEFAULT_THEME, checkTheme } from '../shared/theme';
+import type { EpisodeInput, EpisodeManifest } from '../shared/types';
+
+type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
+
+const { prepareAir, swapSlot, retainEpisodes } = proxyActivities<BroadcastActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
+});
+
+function episodeRef(m: EpisodeManifest): EpisodeRef {
+  return {
+    episode: m.episode,
+    path: m.episodePath,
+    durationSec: m.durationSec,
+    theme: m.theme,
+    degraded: m.degraded,
+    shots: m.shots.map((s) => ({ prompt: s.prompt, durationSec: s.durationSec })),
+  };
+}
+
+function errorText(err: unknown): string {
+  let e: any = err;
+  while (e?.cause) e = e.cause;
+  return String(e?.message ?? err).slice(0, 500);
+}
+
+export async function channelWorkflow(input: ChannelInput): Promise<void> {
+  const badName = checkChannelName(input.channel);
+  if (badName) throw ApplicationFailure.nonRetryable(badName, 'InvalidChannel');
+  const cfg = channelConfig(input);
+  let st: ChannelState;
+  if (input.state) {
+    st = input.state;
+  } else {
+    const t = checkTheme(input.theme ?? DEFAULT_THEME);
+    if (!t.ok) throw ApplicationFailure.nonRetryable(t.reason, 'InvalidTheme');
+    st = initialChannelState(t.theme);
+  }
+  const channel = cfg.channel;
+  const producing = new Map<number, { episode: number; theme: string }>();
+  let wake = false;
+  let skipRequested = false;
+  let retentionDue = false;
+  let finishedThisRun = 0;
+  const poke = () => { wake = true; };
+  const freshSlots = () => st.slots.filter((s) => s?.fresh && s.episode).map((s) => s!.episode!);
+
+  setHandler(setThemeSignal, (theme) => {
+    const t = checkTheme(theme);
+    if (t.ok) st.theme = t.theme;
+    else log.warn('setTheme signal ignored', { reason: t.reason });
+    poke();
+  });
+  setHandler(setThemeUpdate, (theme) => {
+    st.theme = checkTheme(theme).ok ? theme.trim() : st.theme;
+    poke();
+    return st.theme;
+  }, {
+    validator: (theme) => {
+      const t = checkTheme(theme);
+      if (!t.ok) throw new Error(t.reason);
+    },
+  });
+  setHandler(pauseSignal, () => { st.paused = true; poke(); });
+  setHandler(resumeSignal, () => { st.paused = false; poke(); });
+  setHandler(skipSignal, () => { skipRequested = true; poke(); });
+  setHandler(slotOpenedSignal, ({ slot, inode, at }) => {
+    const content = st.slots[slot];
+    const known = content && content.inode === inode;
+    const episode = known ? content.episode : null;
+    const fresh = !!(known && content.fresh);
+    if (known && content.fresh) {
+      content.fresh = false;
+      if (episode) st.aired++;
+    }
+    st.onAir = { slot, episode, since: at, reair: !fresh };
+    setCurrentDetails(episode
+      ? `**On air:** episode ${episode.episode}${fresh ? '' : ' (again)'}: ${episode.theme}`
+      : '**On air:** standby clip');
+    poke();
+  });
+  setHandler(statusQuery, (): ChannelStatus => {
+    const fresh = freshSlots();
+    return {
+      channel,
+      theme: st.theme,
+      paused: st.paused,
+      onAir: st.onAir,
+      next: [...fresh, ...st.ready],
+      producing: [...producing.values()],
+      made: st.made,
+      failed: st.failed,
+      recentFailures: st.recentFailures,
+      aired: st.aired,
+      skipped: st.skipped,
+      producedSec: st.producedSec,
+      fallingBehind: fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair),
+      backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
+      runs: st.runs,
+    };
+  });
+
+  const continueAsNewDue = () => finishedThisRun >= cfg.maxEpisodesPerRun || workflowInfo().continueAsNewSuggested;
+
+  async function startEpisode(): Promise<void> {
+    const n = st.nextEpisode++;
+    const theme = st.theme;
+    const episodeInput: EpisodeInput = { channel, episode: n, theme, shots: cfg.shots, seed: cfg.seed + n, backends: cfg.backends };
+    producing.set(n, { episode: n, theme });
+    const fail = (err: unknown) => {
+      st.failed++;
+      st.recentFailures = [...st.recentFailures, { episode: n, theme, error: errorText(err) }].slice(-10);
+    };
+    try {
+      const child = await startChild('episodeWorkflow', {
+        workflowId: episodeWorkflowId(channel, n),
+        args: [episodeInput],
+        staticSummary: `episode ${n} of ${channel}: ${theme.slice(0, 120)}`,
+      });
+      void (child.result() as Promise<EpisodeManifest>)
+        .then((m) => {
+          st.ready.push(episodeRef(m));
+          st.made++;
+          st.producedSec += m.durationSec;
+          retentionDue = true;
+        }, fail)
+        .finally(() => {
+          finishedThisRun++;
+          producing.delete(n);
+          poke();
+        });
+    } catch (err) {
+      fail(err);
+      finishedThisRun++;
+      producing.delete(n);
+    }
+  }
+
+  /** Puts the next ready episode into the slot after the one on air, unless it already holds a fresh one. */
+  async function fillNextSlot(): Promise<void> {
+    if (!st.onAir) return;
+    const next = (st.onAir.slot + 1) % SLOT_COUNT;
+    if (st.slots[next]?.fresh) return;
+    const episode = st.ready.shift();
+    if (!episode) return;
+    try {
+      const { inode } = await swapSlot({ channel, slot: next, source: episode.path });
+      st.slots[next] = { inode, episode, fresh: true };
+    } catch (err) {
+      st.failed++;
+      st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `could not air: ${errorText(err)}` }].slice(-10);
+      poke();
+    }
+  }
+
+  if (cfg.broadcast) {
+    try {
+      await startChild('broadcastWorkflow', {
+        workflowId: broadcastWorkflowId(channel),
+        args: [{ channel }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `on air: ${channel}`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+  const air = await prepareAir({ channel });
+  air.slots.forEach((s, i) => {
+    if (st.slots[i]?.inode !== s.inode) st.slots[i] = { inode: s.inode, episode: null, fresh: false };
+  });
+
+  for (;;) {
+    while (
+      !st.paused && !continueAsNewDue() && producing.size < cfg.parallelEpisodes &&
+      st.ready.length + freshSlots().length + producing.size < cfg.targetReady
+    ) {
+      await startEpisode();
+    }
+    await fillNextSlot();
+    if (skipRequested) {
+      skipRequested = false;
+      if (st.onAir && cfg.broadcast) {
+        st.skipped++;
+        await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(restartAirSignal, (st.onAir.slot + 1) % SLOT_COUNT);
+      }
+    }
+    if (retentionDue) {
+      retentionDue = false;
+      const protect = [...st.ready, ...st.slots.map((s) => s?.episode), st.onAir?.episode].flatMap((e) => (e ? [e.episode] : []));
+      await retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] });
+    }
+    if (continueAsNewDue() && producing.size === 0) {
+      await condition(allHandlersFinished);
+      st.runs++;
+      await continueAsNew<typeof channelWorkflow>({ ...input, state: st });
+    }
+    await condition(() => wake);
+    wake = false;
+  }
+}
