@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { gradioBackend } from '../src/activities/gradio/index';
 import type { BackendContext } from '../src/activities/backends';
 import { GRADIO_VERSIONS, startFixture, type Fixture } from './helpers/gradio';
-import { probe } from './helpers/media';
+import { probe } from './helpers/mediaProbe';
 
 function context(dir: string, beats: Record<string, unknown>[] = []): BackendContext {
   return { signal: new AbortController().signal, heartbeat: (d) => { if (d) beats.push(d); }, scratchDir: dir };

@@ -14,7 +14,7 @@ export interface JobOptions {
 }
 
 /** Keeps the last state so a quiet wait (a long queue) still heartbeats. */
-const HEARTBEAT_EVERY_MS = 5_000;
+const HEARTBEAT_EVERY_MS = 1_000;
 
 export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unknown[]> {
   const { where } = opts;

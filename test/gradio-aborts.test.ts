@@ -1,0 +1,95 @@
+// Aborting a Gradio job, through the real Temporal server and fixture: our deadline and Temporal's
+// cancellation both close the client, so a queued job leaves the app's queue and no job of ours runs
+// beside a hung one; a server killed mid-job and restarted is retried on a fresh client.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { startFixture, waitUntil, type Fixture } from './helpers/gradio';
+import { rootFailure, startGradioTemporal, type GradioTemporal } from './helpers/gradioTemporal';
+import { probe } from './helpers/mediaProbe';
+
+describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
+  let fx: Fixture;
+  let t: GradioTemporal;
+  const video = (deadlineSec: number, maximumAttempts = 1) => ({
+    capability: 'video' as const, prompt: 'a slow tide',
+    spec: { kind: 'gradio', app: fx.url, deadlineSec, params: { prompt: '$prompt', seed: '$seed', num_frames: 8 } },
+    maximumAttempts, initialIntervalMs: 200,
+  });
+  before(async () => {
+    [fx, t] = await Promise.all([startFixture('6.31.0'), startGradioTemporal()]);
+  });
+  after(async () => {
+    await Promise.allSettled([fx?.release(), fx?.stop(), t?.stop()]);
+  });
+  beforeEach(async () => { await fx.reset(); });
+
+  test('a hung job is aborted at our deadline; the retry queued behind it leaves the queue; the next job never runs beside it', async () => {
+    await fx.fault('hang', { endpoint: '/run' });
+    const first = await t.start(video(2, 2));
+    // Attempt 1 hangs in the slot; attempt 2 waits in the queue behind it until its own deadline.
+    await waitUntil('attempt 2 queued behind the hung job', async () => { const s = await fx.state(); return s.running === 1 && s.queued === 1; }, 20_000);
+    const started = Date.now();
+    await assert.rejects(t.client.workflow.getHandle(first.workflowId).result(), (err) => {
+      const f = rootFailure(err);
+      assert.equal(f.type, 'GradioTimeout');
+      assert.match(f.message, /no result within our deadline of 2 s/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 4_000, 'attempt 2 was aborted at its 2 s deadline');
+    await waitUntil('the aborted job to leave the queue', async () => (await fx.state()).queued === 0, 5_000);
+    assert.equal((await fx.state()).running, 1, 'the hung job still holds the slot (the app cannot stop it)');
+
+    const next = await t.start(video(30));
+    await waitUntil('the next job to queue behind the hung one', async () => (await fx.state()).queued === 1, 10_000);
+    await fx.release();
+    const r = await t.client.workflow.getHandle(next.workflowId).result() as { attempt: number };
+    assert.equal(r.attempt, 1);
+    assert.equal((await probe(next.outPath)).width, 576);
+    const s = await fx.state();
+    assert.equal(s.max_running, 1, 'no job ever ran beside another in the one slot');
+    assert.equal(s.calls['/run'], 2, 'the hung job and the next one ran; the aborted queued retry never did');
+  });
+
+  test('a Temporal cancellation closes the client: a queued job leaves the queue at once, a running one is dropped', async () => {
+    await fx.fault('hang', { endpoint: '/run' });
+    const running = await t.start(video(60));
+    await waitUntil('the first job running', async () => (await fx.state()).running === 1, 15_000);
+    const queued = await t.start(video(60));
+    await waitUntil('the second job queued', async () => (await fx.state()).queued === 1, 15_000);
+
+    const handle = t.client.workflow.getHandle(queued.workflowId);
+    const details = await waitUntil('the queue position in the activity heartbeat', async () => {
+      const d = await handle.describe();
+      const payload = d.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0];
+      const v = payload ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload as any) : undefined;
+      return v?.stage === 'queued' ? v : undefined;
+    }, 15_000);
+    assert.equal(typeof details.position, 'number');
+
+    const started = Date.now();
+    await handle.cancel();
+    await assert.rejects(handle.result(), /cancel/i);
+    await waitUntil('the cancelled job to leave the queue', async () => (await fx.state()).queued === 0, 5_000);
+    assert.ok(Date.now() - started < 10_000, `cancellation took ${Date.now() - started} ms`);
+
+    const first = t.client.workflow.getHandle(running.workflowId);
+    await first.cancel();
+    await assert.rejects(first.result(), /cancel/i);
+    await fx.release();
+    await waitUntil('the dropped job to end', async () => (await fx.state()).running === 0, 10_000);
+    assert.equal((await fx.state()).calls['/run'], 1, 'the cancelled queued job never ran');
+  });
+
+  test('a server killed mid-job and restarted: retried on a fresh client, succeeds', async () => {
+    await fx.fault('slow', { endpoint: '/run', seconds: 60 });
+    const w = await t.start({ ...video(60, 20), initialIntervalMs: 500, maximumIntervalMs: 1_000 });
+    await waitUntil('the job running', async () => (await fx.state()).running === 1, 15_000);
+    await fx.kill();
+    await fx.restart();
+    const r = await t.client.workflow.getHandle(w.workflowId).result() as { attempt: number };
+    assert.ok(r.attempt >= 2, `attempt ${r.attempt}`);
+    assert.equal((await probe(w.outPath)).height, 320);
+    assert.equal((await fx.state()).calls['/run'], 1, 'the restarted server ran the job once');
+  });
+});
