@@ -94,8 +94,7 @@ describe('Gradio faults through Temporal (Gradio 5.50.0 fixture)', () => {
     const r = await t.run({ ...video(), outPath });
     assert.equal(r.attempt, 1);
     assert.deepEqual(fs.readdirSync(episodeDir), ['shot-00.generated.tmp.mp4']);
-    const escaped = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true, recursive: true } as any)
-      .filter((d: fs.Dirent) => d.name.includes('escaped')).map((d: fs.Dirent) => d.name);
+    const escaped = (dir: string) => (fs.readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.includes('escaped'));
     assert.deepEqual(escaped(t.tmpDir), []);
     assert.ok((await probe(outPath)).video);
   });
