@@ -1,16 +1,16 @@
-// ffprobe facts about a media file, for assertions.
+// Small media facts for assertions, read with the real ffprobe/ffmpeg.
 import { execa } from 'execa';
 
-export interface Probe { width?: number; height?: number; fps?: number; duration: number; video: boolean; audio: boolean }
+/** One md5 per decoded video frame: equal lists mean frame-identical clips. */
+export async function frameHashes(file: string): Promise<string[]> {
+  const { stdout } = await execa('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-']);
+  return stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').pop()!.trim());
+}
 
-export async function probe(file: string): Promise<Probe> {
-  const { stdout } = await execa('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,width,height,r_frame_rate:format=duration', '-of', 'json', file]);
-  const j = JSON.parse(stdout);
-  const v = j.streams.find((s: any) => s.codec_type === 'video');
-  const [n, d] = String(v?.r_frame_rate ?? '0/1').split('/').map(Number);
-  return {
-    width: v?.width, height: v?.height, fps: v ? n / d : undefined,
-    duration: parseFloat(j.format.duration),
-    video: !!v, audio: j.streams.some((s: any) => s.codec_type === 'audio'),
-  };
+/** Integrated loudness (LUFS) as ffmpeg's ebur128 measures it. */
+export async function integratedLoudness(file: string): Promise<number> {
+  const { stderr } = await execa('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-vn', '-af', 'ebur128', '-f', 'null', '-']);
+  const m = /Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+) LUFS/.exec(stderr);
+  if (!m) throw new Error(`no integrated loudness in ffmpeg output for ${file}`);
+  return Number(m[1]);
 }

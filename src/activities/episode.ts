@@ -1,0 +1,135 @@
+// The episode's activities: shot list, the three per-shot media steps, music, and the mux. Each one is
+// idempotent: it reuses its output when a valid one is already in the episode folder.
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackendSpec, EpisodeManifest, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../shared/types';
+import type { BackendContext, BackendRegistry } from './backends';
+import { appendActivityLog, produceMedia, writeFileAtomic } from './artifacts';
+import { hashOf } from './offline/look';
+import { episodeDir } from './paths';
+import { writeOfflineShotList } from './shotlist/offline';
+import { writeOpenAIShotList } from './shotlist/openai';
+import { muxEpisodeFiles } from './mux';
+import type { ActivityDeps } from './index';
+
+export interface EpisodeRef { channel: string; episode: number }
+
+export interface ShotListRequest extends EpisodeRef { theme: string; shots: number; seed: number; writer: WriterSpec }
+export interface ShotStepRequest extends EpisodeRef { shot: number; prompt: string; seed: number; backend: BackendSpec }
+export interface ShotInputRequest extends ShotStepRequest { inPath: string }
+export interface MusicStepRequest extends EpisodeRef { description: string; durationSec: number; seed: number; backend: BackendSpec }
+export interface MuxRequest extends EpisodeRef {
+  workflowId: string;
+  theme: string;
+  seed: number;
+  mood: string;
+  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string }[];
+  music: { path: string; description: string };
+  steps: StepRecord[];
+}
+
+const specTag = (spec: BackendSpec) => hashOf(JSON.stringify(spec)).toString('hex').slice(0, 6);
+const tag = (...parts: (string | number)[]) => hashOf(...parts).toString('hex').slice(0, 10);
+const shotName = (shot: number, stage: string, key: string, ext = 'mp4') => `shot-${String(shot + 1).padStart(2, '0')}.${stage}.${key}.${ext}`;
+
+export function createEpisodeActivities(deps: ActivityDeps) {
+  const dirOf = (r: EpisodeRef) => episodeDir(deps.dataDir, r.channel, r.episode);
+
+  function backendFor<C extends MediaCapability>(cap: C, spec: BackendSpec) {
+    const impl = deps.backends[spec.kind]?.[cap];
+    if (!impl) {
+      const known = Object.keys(deps.backends).filter((k) => deps.backends[k][cap]);
+      throw ApplicationFailure.nonRetryable(
+        `no "${spec.kind}" backend for ${cap} on this worker (known: ${known.join(', ')}); fix backends.${cap}.kind in the channel configuration`,
+        'UnknownBackend',
+      );
+    }
+    return impl as NonNullable<BackendRegistry[string][C]>;
+  }
+
+  const result = (p: { path: string; probe: { durationSec: number }; reused: boolean; attempt: number }, spec: BackendSpec): MediaResult => ({
+    path: p.path,
+    backend: spec.kind,
+    attempt: p.attempt,
+    reused: p.reused,
+    durationSec: p.probe.durationSec,
+  });
+
+  return {
+    async writeShotList(req: ShotListRequest): Promise<ShotList> {
+      const dir = dirOf(req);
+      const file = path.join(dir, 'shotlist.json');
+      const key = tag(req.theme, req.shots, req.seed, JSON.stringify(req.writer));
+      const attempt = Context.current().info.attempt;
+      if (fs.existsSync(file)) {
+        const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+        if (saved.key === key) {
+          appendActivityLog(dir, { step: 'writeShotList', backend: req.writer.kind, attempt, outcome: 'reused' });
+          return { prompts: saved.prompts, mood: saved.mood, writer: req.writer.kind, attempt };
+        }
+      }
+      let list: { prompts: string[]; mood: string };
+      if (req.writer.kind === 'openai') {
+        if (!deps.openai) {
+          throw ApplicationFailure.nonRetryable('the openai writer is not configured on this worker: set OPENAI_MODEL (and OPENAI_API_KEY, OPENAI_BASE_URL for other servers)', 'WriterNotConfigured');
+        }
+        const settings = { ...deps.openai, model: req.writer.model ?? deps.openai.model };
+        Context.current().heartbeat({ stage: 'asking the model', model: settings.model });
+        list = await writeOpenAIShotList(settings, req.theme, req.shots, req.seed, Context.current().cancellationSignal);
+      } else {
+        list = writeOfflineShotList(req.theme, req.shots, req.seed);
+      }
+      fs.mkdirSync(dir, { recursive: true });
+      writeFileAtomic(file, JSON.stringify({ key, writer: req.writer, ...list }, null, 2));
+      appendActivityLog(dir, { step: 'writeShotList', backend: req.writer.kind, attempt, outcome: 'made' });
+      return { ...list, writer: req.writer.kind, attempt };
+    },
+
+    async generateShot(req: ShotStepRequest): Promise<MediaResult> {
+      const make = backendFor('video', req.backend);
+      const p = await produceMedia({
+        dir: dirOf(req), kind: 'video', step: 'generateShot', shot: req.shot, backend: req.backend.kind,
+        name: shotName(req.shot, 'generated', tag(req.prompt, req.seed, specTag(req.backend))),
+        make: (outPath: string, ctx: BackendContext) => make(req.backend, { prompt: req.prompt, seed: req.seed, outPath }, ctx),
+      });
+      return result(p, req.backend);
+    },
+
+    async upscaleShot(req: ShotInputRequest): Promise<MediaResult> {
+      const make = backendFor('upscale', req.backend);
+      const p = await produceMedia({
+        dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind,
+        name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend))),
+        make: (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: req.inPath, outPath }, ctx),
+      });
+      return result(p, req.backend);
+    },
+
+    async interpolateShot(req: ShotInputRequest & { fps: number }): Promise<MediaResult> {
+      const make = backendFor('interpolate', req.backend);
+      const p = await produceMedia({
+        dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind,
+        name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend))),
+        make: (outPath, ctx) => make(req.backend, { inPath: req.inPath, outPath, fps: req.fps }, ctx),
+      });
+      return result(p, req.backend);
+    },
+
+    async composeMusic(req: MusicStepRequest): Promise<MediaResult> {
+      const make = backendFor('music', req.backend);
+      const p = await produceMedia({
+        dir: dirOf(req), kind: 'audio', step: 'composeMusic', backend: req.backend.kind,
+        name: `music.${tag(req.description, req.durationSec.toFixed(3), req.seed, specTag(req.backend))}.wav`,
+        make: (outPath, ctx) => make(req.backend, { description: req.description, durationSec: req.durationSec, seed: req.seed, outPath }, ctx),
+      });
+      return result(p, req.backend);
+    },
+
+    async muxEpisode(req: MuxRequest): Promise<EpisodeManifest> {
+      const dir = dirOf(req);
+      return muxEpisodeFiles(dir, req, Context.current());
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The one place ffmpeg and ffprobe are run: argument arrays only, the activity's cancellation signal
+// kills the child, and `-progress` output becomes heartbeats.
+import { execa } from 'execa';
+
+export interface FfmpegRun {
+  signal?: AbortSignal;
+  /** Seconds of output expected, to turn out_time into a fraction. */
+  expectedSec?: number;
+  onProgress?(p: { outSec: number; fraction?: number; speed?: string }): void;
+}
+
+export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<void> {
+  const child = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
+    cancelSignal: run.signal,
+    forceKillAfterDelay: 2_000,
+    reject: false,
+    stripFinalNewline: true,
+    buffer: { stdout: false, stderr: true },
+  });
+  let outSec = 0;
+  let speed: string | undefined;
+  child.stdout?.setEncoding('utf8');
+  let pending = '';
+  child.stdout?.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const [k, v] = line.split('=');
+      if (k === 'out_time_us' && /^\d+$/.test(v)) outSec = Number(v) / 1e6;
+      else if (k === 'speed') speed = v.trim();
+      else if (k === 'progress') {
+        run.onProgress?.({ outSec, speed, fraction: run.expectedSec ? Math.min(1, outSec / run.expectedSec) : undefined });
+      }
+    }
+  });
+  const r = await child;
+  if (r.isCanceled) throw new Error('ffmpeg was cancelled');
+  if (r.exitCode !== 0) {
+    const tail = String(r.stderr ?? '').split('\n').slice(-6).join(' | ');
+    throw new Error(`ffmpeg failed (exit ${r.exitCode ?? r.signal}): ${tail}`);
+  }
+}
+
+export interface ProbeResult {
+  formatName: string;
+  durationSec: number;
+  video?: { codec: string; width: number; height: number; fps: number; pixFmt: string; frames?: number; durationSec?: number };
+  audio?: { codec: string; sampleRate: number; channels: number; durationSec?: number };
+}
+
+/** ffprobe a file; throws with ffprobe's own words when it is not readable media. */
+export async function probe(file: string, signal?: AbortSignal): Promise<ProbeResult> {
+  const r = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], {
+    cancelSignal: signal,
+    reject: false,
+  });
+  if (r.exitCode !== 0) throw new Error(`not readable media (${file}): ${String(r.stderr).trim().split('\n').pop()}`);
+  const j = JSON.parse(String(r.stdout));
+  const v = (j.streams ?? []).find((s: any) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  const a = (j.streams ?? []).find((s: any) => s.codec_type === 'audio');
+  const rate = (s: string | undefined) => {
+    if (!s) return 0;
+    const [n, d] = s.split('/').map(Number);
+    return d ? n / d : n;
+  };
+  const num = (s: unknown) => (s === undefined || s === 'N/A' ? undefined : Number(s));
+  return {
+    formatName: j.format?.format_name ?? '',
+    durationSec: Number(j.format?.duration ?? 0),
+    video: v && {
+      codec: v.codec_name,
+      width: v.width,
+      height: v.height,
+      fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate),
+      pixFmt: v.pix_fmt,
+      frames: num(v.nb_frames),
+      durationSec: num(v.duration),
+    },
+    audio: a && { codec: a.codec_name, sampleRate: Number(a.sample_rate), channels: a.channels, durationSec: num(a.duration) },
+  };
+}
+
+export interface Loudness { input_i: number; input_tp: number; input_lra: number; input_thresh: number; target_offset: number }
+
+/** First pass of two-pass EBU R128 normalisation: measure the audio `filter` produces from `file`. */
+export async function measureLoudness(file: string, filter: string, target: { i: number; tp: number; lra: number }, signal?: AbortSignal): Promise<Loudness | undefined> {
+  const r = await execa('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-i', file, '-vn', '-af',
+    `${filter},loudnorm=I=${target.i}:TP=${target.tp}:LRA=${target.lra}:print_format=json`, '-f', 'null', '-'], { cancelSignal: signal, reject: false });
+  if (r.exitCode !== 0) throw new Error(`loudness measurement failed: ${String(r.stderr).split('\n').slice(-3).join(' | ')}`);
+  const m = /\{[^{}]*"input_i"[^{}]*\}/s.exec(String(r.stderr));
+  if (!m) return undefined;
+  const j = JSON.parse(m[0]);
+  const out: Loudness = {
+    input_i: Number(j.input_i), input_tp: Number(j.input_tp), input_lra: Number(j.input_lra),
+    input_thresh: Number(j.input_thresh), target_offset: Number(j.target_offset),
+  };
+  // Silence measures as -inf: nothing to normalise.
+  return Object.values(out).every(Number.isFinite) ? out : undefined;
+}

@@ -1,0 +1,117 @@
+// The mux: every shot normalised to the one broadcast format, concatenated, the music laid under it at
+// exactly the video's length and normalised to -23 LUFS (two-pass), then episode.mp4 and manifest.json.
+import type { Context } from '@temporalio/activity';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../shared/types';
+import { appendActivityLog, writeFileAtomic } from './artifacts';
+import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
+import type { MuxRequest } from './episode';
+
+export const LOUDNESS = { i: -23, tp: -2, lra: 11 } as const;
+export const GOP = BROADCAST.fps * 2;
+
+/** Video encoding shared by every episode, so the concat demuxer on air sees one format. */
+export const BROADCAST_VIDEO = [
+  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
+  '-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-r', String(BROADCAST.fps), '-video_track_timescale', '12288',
+];
+export const BROADCAST_AUDIO = ['-c:a', 'aac', '-b:a', '160k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels)];
+
+export function normaliseVideoFilter(input: string, frames: number, out: string): string {
+  const { width: w, height: h, fps, pixFmt } = BROADCAST;
+  return `[${input}]scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=lanczos,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=${pixFmt},trim=end_frame=${frames},setpts=PTS-STARTPTS[${out}]`;
+}
+
+export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Context): Promise<EpisodeManifest> {
+  const episodePath = path.join(dir, 'episode.mp4');
+  const manifestPath = path.join(dir, 'manifest.json');
+  const attempt = actx.info.attempt;
+  if (fs.existsSync(episodePath) && fs.existsSync(manifestPath)) {
+    const saved = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as EpisodeManifest;
+    if (saved.workflowId === req.workflowId) {
+      appendActivityLog(dir, { step: 'muxEpisode', backend: 'ffmpeg', attempt, outcome: 'reused' });
+      return saved;
+    }
+  }
+  const started = Date.now();
+  // Each shot contributes whole frames at the broadcast rate; the episode is exactly their sum.
+  const shotFrames: number[] = [];
+  const shots: ShotManifest[] = [];
+  for (const s of req.shots) {
+    const p = await probe(s.interpolated, actx.cancellationSignal);
+    const sec = p.video?.durationSec ?? p.durationSec;
+    const frames = Math.max(1, Math.round(sec * BROADCAST.fps));
+    shotFrames.push(frames);
+    shots.push({ index: s.index, prompt: s.prompt, seed: s.seed, durationSec: frames / BROADCAST.fps, files: { generated: s.generated, upscaled: s.upscaled, interpolated: s.interpolated } });
+  }
+  const totalFrames = shotFrames.reduce((a, b) => a + b, 0);
+  const D = totalFrames / BROADCAST.fps;
+  const audioShape = `aformat=sample_rates=${BROADCAST.audioRate}:channel_layouts=stereo,apad=whole_dur=${D},atrim=end=${D}`;
+  actx.heartbeat({ stage: 'measuring loudness' });
+  const loud = await measureLoudness(req.music.path, audioShape, LOUDNESS, actx.cancellationSignal);
+  const norm = loud
+    ? `,loudnorm=I=${LOUDNESS.i}:TP=${LOUDNESS.tp}:LRA=${LOUDNESS.lra}:measured_I=${loud.input_i}:measured_TP=${loud.input_tp}:measured_LRA=${loud.input_lra}:measured_thresh=${loud.input_thresh}:offset=${loud.target_offset}:linear=true,aresample=${BROADCAST.audioRate},${audioShape}`
+    : '';
+  const n = req.shots.length;
+  const graph = [
+    ...req.shots.map((_, i) => normaliseVideoFilter(`${i}:v`, shotFrames[i], `v${i}`)),
+    `${req.shots.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0[v]`,
+    `[${n}:a]${audioShape}${norm}[a]`,
+  ].join(';');
+  const tmp = path.join(dir, `.episode.attempt-${attempt}.tmp.mp4`);
+  try {
+    await runFfmpeg([
+      ...req.shots.flatMap((s) => ['-i', s.interpolated]), '-i', req.music.path,
+      '-filter_complex', graph, '-map', '[v]', '-map', '[a]',
+      ...BROADCAST_VIDEO, ...BROADCAST_AUDIO,
+      '-movflags', '+faststart', '-map_metadata', '-1', '-f', 'mp4', tmp,
+    ], {
+      signal: actx.cancellationSignal,
+      expectedSec: D,
+      onProgress: (p) => actx.heartbeat({ stage: 'mux', fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
+    });
+    const p = await probe(tmp, actx.cancellationSignal);
+    const problem = broadcastFormatProblem(p, D);
+    if (problem) throw new Error(`the muxed episode is not in the broadcast format: ${problem}`);
+    fs.renameSync(tmp, episodePath);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  const manifest: EpisodeManifest = {
+    channel: req.channel,
+    episode: req.episode,
+    workflowId: req.workflowId,
+    theme: req.theme,
+    seed: req.seed,
+    mood: req.mood,
+    shots,
+    music: { file: req.music.path, description: req.music.description, durationSec: D },
+    steps: [...req.steps, { step: 'muxEpisode', backend: 'ffmpeg', attempts: attempt }],
+    degraded: req.steps.some((s) => s.degraded),
+    durationSec: D,
+    episodePath,
+    manifestPath,
+    episodeDir: dir,
+    createdAt: new Date().toISOString(),
+  };
+  writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2));
+  appendActivityLog(dir, { step: 'muxEpisode', backend: 'ffmpeg', attempt, outcome: 'made', ms: Date.now() - started });
+  return manifest;
+}
+
+/** What must hold before an episode may air: one format, and audio exactly as long as video (±1 AAC frame). */
+export function broadcastFormatProblem(p: Awaited<ReturnType<typeof probe>>, expectedSec: number): string | undefined {
+  const v = p.video;
+  const a = p.audio;
+  if (!v || v.codec !== 'h264') return `video must be H.264, got ${v?.codec ?? 'none'}`;
+  if (v.width !== BROADCAST.width || v.height !== BROADCAST.height) return `video must be ${BROADCAST.width}×${BROADCAST.height}, got ${v.width}×${v.height}`;
+  if (Math.abs(v.fps - BROADCAST.fps) > 0.01) return `video must be ${BROADCAST.fps} fps, got ${v.fps}`;
+  if (v.pixFmt !== BROADCAST.pixFmt) return `pixel format must be ${BROADCAST.pixFmt}, got ${v.pixFmt}`;
+  if (!a || a.codec !== 'aac' || a.sampleRate !== BROADCAST.audioRate || a.channels !== 2) return `audio must be AAC ${BROADCAST.audioRate} Hz stereo, got ${a ? `${a.codec} ${a.sampleRate} Hz ${a.channels} ch` : 'none'}`;
+  const vd = v.durationSec ?? p.durationSec;
+  const ad = a.durationSec ?? p.durationSec;
+  if (Math.abs(vd - expectedSec) > 1 / BROADCAST.fps) return `video lasts ${vd.toFixed(3)} s, expected ${expectedSec.toFixed(3)} s`;
+  if (Math.abs(ad - vd) > 1024 / BROADCAST.audioRate + 1e-3) return `audio lasts ${ad.toFixed(3)} s but video ${vd.toFixed(3)} s; they must be equal`;
+  return undefined;
+}

@@ -1,0 +1,1 @@
+export { offlineBackend } from './render';

@@ -1,0 +1,93 @@
+// The offline renderers: real ffmpeg programs that stand in for the models when there is no GPU or no
+// network. They are procedural graphics, a Lanczos scaler, minterpolate and a synthesiser — not the
+// models, and never described as them.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest } from '../backends';
+import type { BackendSpec } from '../../shared/types';
+import { BROADCAST, SHOT, SHOT_SECONDS } from '../../shared/types';
+import { probe, runFfmpeg } from '../ffmpeg';
+import { captionLines, lookFor } from './look';
+import { musicFor } from './music';
+
+export const FONT_FILE = process.env.WEBTV_FONT_FILE ?? '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+
+/** Bit-exact flags so the same inputs give the same bytes (no encoder version strings, no dates). */
+const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
+const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2'];
+
+function progress(ctx: BackendContext, what: string, expectedSec: number) {
+  return {
+    signal: ctx.signal,
+    expectedSec,
+    onProgress: (p: { outSec: number; fraction?: number; speed?: string }) =>
+      ctx.heartbeat({ stage: what, fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
+  };
+}
+
+/** drawtext reads the caption from a file: no escaping of quotes, colons or percents is needed. */
+function captionFilter(textFile: string, fontSize: number): string {
+  const q = (p: string) => `'${p.replace(/\\/g, '\\\\').replace(/'/g, "'\\''").replace(/:/g, '\\:')}'`;
+  return `drawtext=fontfile=${q(FONT_FILE)}:textfile=${q(textFile)}:expansion=none:fontcolor=white:fontsize=${fontSize}:line_spacing=3:box=1:boxcolor=black@0.55:boxborderw=6:x=10:y=h-th-12`;
+}
+
+export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<void> {
+  const look = lookFor(req.prompt, req.seed);
+  const { width: w, height: h, fps, frames } = SHOT;
+  // Render larger than the frame and crop a moving window: the "camera" pans across the pattern.
+  const bigW = Math.round(w * 1.25 / 2) * 2;
+  const bigH = Math.round(h * 1.25 / 2) * 2;
+  const captionFile = path.join(ctx.scratchDir, 'caption.txt');
+  fs.writeFileSync(captionFile, captionLines(req.prompt));
+  const x = look.panX >= 0 ? `(iw-ow)*t/${SHOT_SECONDS}*${look.panX.toFixed(2)}` : `(iw-ow)*(1-t/${SHOT_SECONDS}*${(-look.panX).toFixed(2)})`;
+  const y = look.panY >= 0 ? `(ih-oh)*t/${SHOT_SECONDS}*${look.panY.toFixed(2)}` : `(ih-oh)*(1-t/${SHOT_SECONDS}*${(-look.panY).toFixed(2)})`;
+  const vf = [
+    'format=yuv420p',
+    `crop=${w}:${h}:x='${x}':y='${y}'`,
+    `hue=h=${look.hue}:s=${look.saturation.toFixed(2)}`,
+    `eq=brightness=${look.brightness}`,
+    captionFilter(captionFile, 13),
+    'setsar=1',
+  ].join(',');
+  await runFfmpeg(
+    ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, SHOT_SECONDS), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    progress(ctx, 'render', SHOT_SECONDS),
+  );
+}
+
+export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<void> {
+  await runFfmpeg(
+    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    progress(ctx, 'upscale', SHOT_SECONDS),
+  );
+}
+
+/**
+ * Motion-interpolated frames with minterpolate. `mode: 'mci'` (default) is motion-compensated and takes
+ * ~11 s of one core per 3-s shot at 1024×576; `mode: 'blend'` mixes neighbouring frames, ~10× faster,
+ * for slow machines and quick tests.
+ */
+export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<void> {
+  const mode = spec.mode === 'blend' ? 'mi_mode=blend' : 'mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none';
+  const inSec = (await probe(req.inPath, ctx.signal)).durationSec || SHOT_SECONDS;
+  await runFfmpeg(
+    ['-i', req.inPath, '-vf', `minterpolate=fps=${req.fps}:${mode},setsar=1`, '-an', ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    progress(ctx, 'interpolate', inSec),
+  );
+}
+
+export async function composeOfflineMusic(_spec: BackendSpec, req: MusicRequest, ctx: BackendContext): Promise<void> {
+  const m = musicFor(req.description, req.seed);
+  await runFfmpeg(
+    ['-f', 'lavfi', '-i', `aevalsrc=exprs='${m.left}|${m.right}':s=${BROADCAST.audioRate}:d=${req.durationSec.toFixed(3)}`,
+      '-af', 'afade=t=in:d=0.5,areverse,afade=t=in:d=1,areverse', '-c:a', 'pcm_s16le', ...BITEXACT, '-f', 'wav', req.outPath],
+    progress(ctx, 'music', req.durationSec),
+  );
+}
+
+export const offlineBackend: BackendImpl = {
+  video: renderOfflineClip,
+  upscale: upscaleOffline,
+  interpolate: interpolateOffline,
+  music: composeOfflineMusic,
+};

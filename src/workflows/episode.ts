@@ -1,0 +1,145 @@
+// One episode, from a theme to a broadcast-ready episode.mp4. Reads like the process: write the shot list,
+// make every shot (generate → upscale with the same prompt → interpolate, a few shots at once), compose
+// the music meanwhile, then mux. A remote backend that gives up is replaced by the offline one, on record.
+import {
+  ApplicationFailure, defineQuery, isCancellation, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index';
+import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, StepRecord } from '../shared/types';
+import { BROADCAST, SHOT_SECONDS } from '../shared/types';
+import { episodeInputProblem } from '../shared/validation';
+
+export interface EpisodeProgress {
+  stage: 'writing' | 'shots' | 'muxing' | 'done';
+  shotsTotal: number;
+  shotsDone: number;
+  prompts: string[];
+  steps: StepRecord[];
+}
+
+export const episodeProgressQuery = defineQuery<EpisodeProgress>('progress');
+
+const LOCAL: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
+};
+const REMOTE: ActivityOptions = {
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '60 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 4 },
+};
+const WRITER: ActivityOptions = {
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '60 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidShotList'] },
+};
+
+const local = proxyActivities<Activities>(LOCAL);
+const remote = proxyActivities<Activities>(REMOTE);
+const writer = proxyActivities<Activities>(WRITER);
+
+const OFFLINE: BackendSpec = { kind: 'offline' };
+
+export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManifest> {
+  const problem = episodeInputProblem(input);
+  if (problem) throw ApplicationFailure.nonRetryable(`invalid episode input: ${problem}`, 'InvalidEpisodeInput');
+  const { channel, episode, theme, seed, backends } = input;
+  const ref = { channel, episode };
+  const progress: EpisodeProgress = { stage: 'writing', shotsTotal: input.shots, shotsDone: 0, prompts: [], steps: [] };
+  setHandler(episodeProgressQuery, () => progress);
+  const say = (line: string) => setCurrentDetails(`**${channel} #${episode}** — ${line}`);
+  say('writing the shot list');
+
+  const list = await writer.writeShotList.executeWithOptions(
+    { ...WRITER, summary: `shot list (${backends.writer.kind}): ${input.shots} shots` },
+    [{ ...ref, theme, shots: input.shots, seed, writer: backends.writer }],
+  );
+  progress.prompts = list.prompts;
+  progress.steps.push({ step: 'writeShotList', backend: list.writer, attempts: list.attempt });
+  progress.stage = 'shots';
+
+  /** Runs one media step on its configured backend; if that backend gives up, on the offline one. */
+  async function step(
+    cap: MediaCapability,
+    name: 'generateShot' | 'upscaleShot' | 'interpolateShot' | 'composeMusic',
+    summary: string,
+    call: (spec: BackendSpec, opts: ActivityOptions) => Promise<MediaResult>,
+    shot?: number,
+  ): Promise<MediaResult> {
+    const spec = backends[cap];
+    const opts = spec.kind === 'offline' ? LOCAL : REMOTE;
+    try {
+      const r = await call(spec, { ...opts, summary: `${summary} (${spec.kind})` });
+      progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined });
+      return r;
+    } catch (err) {
+      if (isCancellation(err) || spec.kind === 'offline') throw err;
+      const reason = failureMessage(err);
+      const r = await call(OFFLINE, { ...LOCAL, summary: `${summary} (offline fallback)` });
+      progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined, degraded: { from: spec.kind, reason } });
+      return r;
+    }
+  }
+
+  const durationSec = input.shots * SHOT_SECONDS;
+  const description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
+  const music = step('music', 'composeMusic', `music, ${durationSec} s`, (spec, o) =>
+    (spec.kind === 'offline' ? local : remote).composeMusic.executeWithOptions(o, [{ ...ref, description, durationSec, seed, backend: spec }]));
+
+  async function makeShot(i: number) {
+    const prompt = list.prompts[i];
+    const shotSeed = (seed + i * 7919) % 2147483647;
+    const label = `shot ${i + 1}/${input.shots} — "${prompt.slice(0, 60)}${prompt.length > 60 ? '…' : ''}"`;
+    const base = { ...ref, shot: i, prompt, seed: shotSeed };
+    const pick = (spec: BackendSpec) => (spec.kind === 'offline' ? local : remote);
+    const generated = await step('video', 'generateShot', `generate ${label}`, (spec, o) => pick(spec).generateShot.executeWithOptions(o, [{ ...base, backend: spec }]), i);
+    // The upscaler gets the very prompt the shot was generated from.
+    const upscaled = await step('upscale', 'upscaleShot', `upscale ${label}`, (spec, o) => pick(spec).upscaleShot.executeWithOptions(o, [{ ...base, inPath: generated.path, backend: spec }]), i);
+    const interpolated = await step('interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>
+      pick(spec).interpolateShot.executeWithOptions(o, [{ ...base, inPath: upscaled.path, fps: BROADCAST.fps, backend: spec }]), i);
+    progress.shotsDone++;
+    say(`${progress.shotsDone}/${input.shots} shots made`);
+    return { index: i, prompt, seed: shotSeed, generated: generated.path, upscaled: upscaled.path, interpolated: interpolated.path };
+  }
+
+  const shots = await inParallel(input.shots, input.parallelShots ?? 2, makeShot);
+  const song = await music;
+  progress.stage = 'muxing';
+  say('muxing');
+  const manifest = await local.muxEpisode.executeWithOptions({ ...LOCAL, summary: `mux ${input.shots} shots + music` }, [{
+    ...ref,
+    workflowId: workflowInfo().workflowId,
+    theme,
+    seed,
+    mood: list.mood,
+    shots,
+    music: { path: song.path, description },
+    steps: progress.steps,
+  }]);
+  progress.stage = 'done';
+  say(`done: ${manifest.durationSec.toFixed(1)} s${manifest.degraded ? ' (degraded: see manifest)' : ''}`);
+  return manifest;
+}
+
+/** Runs task(0..n-1) with at most `limit` at once; results in index order. */
+async function inParallel<T>(n: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(n);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, n) }, async () => {
+    while (next < n) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+function failureMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  // ActivityFailure wraps the activity's own error in `cause`: report the innermost message.
+  while (e?.cause) e = e.cause as typeof e;
+  return String(e?.message ?? err).slice(0, 300);
+}

@@ -1,0 +1,3 @@
+export * from './episode';
+export * from './channel';
+export * from './broadcast';
