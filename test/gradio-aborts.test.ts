@@ -36,7 +36,7 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
       assert.match(f.message, /no result within our deadline of 2 s/);
       return true;
     });
-    assert.ok(Date.now() - started < 4_000, 'attempt 2 was aborted at its 2 s deadline');
+    assert.ok(Date.now() - started < 8_000, 'attempt 2 was aborted at its 2 s deadline, not left waiting');
     await waitUntil('the aborted job to leave the queue', async () => (await fx.state()).queued === 0, 5_000);
     assert.equal((await fx.state()).running, 1, 'the hung job still holds the slot (the app cannot stop it)');
 

@@ -12,11 +12,11 @@ interface Rule { type: FailureType; retryable: boolean; test: RegExp; hint: stri
 
 /** First match wins. Retryable ones are about the server's state; the rest about our call or config. */
 const RULES: Rule[] = [
-  { type: 'GradioBusy', retryable: true, test: /currently busy|queue is full/i, hint: 'the app\'s queue is full; retrying later' },
+  { type: 'GradioBusy', retryable: true, test: /currently busy|queue is full/i, hint: 'the app\'s queue is full; retryable later' },
   { type: 'GradioQuota', retryable: true, test: /quota|rate.?limit|too many requests|\b429\b/i, hint: 'the app or Hugging Face refused for quota; retrying after the wait it asked for (set HF_TOKEN for a larger quota)' },
   { type: 'GradioLegacyApp', retryable: false, test: /legacy version of gradio|websocket/i, hint: 'the app runs Gradio 3.x, which @gradio/client cannot call: duplicate the Space and upgrade it to Gradio 5 or 6, or self-host it' },
-  { type: 'GradioConnection', retryable: true, test: /connection errored out|fetch failed|econnrefused|econnreset|socket hang up|other side closed|terminated|could not resolve app config|unexpected token|not valid json/i, hint: 'the connection to the app broke or it is not up; retrying on a fresh connection' },
-  { type: 'GradioAppCrash', retryable: true, test: /^\s*"?an (unexpected )?error occurred!?"?\s*$/i, hint: 'the app failed without saying why (on Spaces often a CUDA out-of-memory); retrying with backoff' },
+  { type: 'GradioConnection', retryable: true, test: /connection errored out|fetch failed|econnrefused|econnreset|socket hang up|other side closed|terminated|could not resolve app config|unexpected token|not valid json/i, hint: 'the app is down, restarting or unreachable; retryable, each attempt on a fresh connection' },
+  { type: 'GradioAppCrash', retryable: true, test: /^\s*"?an (unexpected )?error occurred!?"?\s*(\(|$)/i, hint: 'the app failed without saying why (on Spaces often a CUDA out-of-memory); retrying with backoff' },
   { type: 'GradioBadInput', retryable: false, test: /validation|invalid input|must be|expected .* got/i, hint: 'the app rejected our input; check the params mapping with `webtv spaces check`' },
 ];
 
@@ -43,7 +43,9 @@ export function failure(type: FailureType, message: string, retryable: boolean, 
  */
 export function classifyAppError(raw: unknown, where: string): ApplicationFailure {
   if (raw instanceof ApplicationFailure) return raw;
-  const message = (raw instanceof Error ? raw.message : String(raw)).trim() || 'no message';
+  const cause = raw instanceof Error ? (raw.cause as { code?: string; message?: string } | undefined) : undefined;
+  const detail = cause?.code ?? cause?.message;
+  const message = `${(raw instanceof Error ? raw.message : String(raw)).trim() || 'no message'}${detail ? ` (${detail})` : ''}`;
   for (const rule of RULES) {
     if (rule.test.test(message)) {
       const delay = rule.type === 'GradioQuota' ? retryDelayMs(message) : undefined;
