@@ -1,0 +1,28 @@
+// `webtv dev`: the embedded default — the Temporal dev server (cached pinned CLI, SQLite under the data
+// directory, Web UI) and a worker — until Ctrl-C.
+import { NativeConnection } from '@temporalio/worker';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readSettings } from '../../config';
+import { startDevServer } from '../../temporal/devServer';
+import { activityDepsFromEnv } from '../../workers/deps';
+import { createWorker } from '../../workers/worker';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '7233' }, 'ui-port': { type: 'string', default: '8233' } }, strict: true });
+  const settings = readSettings();
+  const server = await startDevServer({
+    dbFile: path.join(settings.dataDir, 'temporal', 'dev.db'),
+    port: Number(values.port),
+    uiPort: Number(values['ui-port']),
+  });
+  console.error(`Temporal dev server at ${server.address}; Web UI at ${server.uiUrl}`);
+  const connection = await NativeConnection.connect({ address: server.address });
+  const worker = await createWorker({ connection, taskQueue: settings.taskQueue, deps: activityDepsFromEnv(settings) });
+  console.error(`worker on task queue "${settings.taskQueue}", data in ${settings.dataDir}. Ctrl-C stops everything.`);
+  // The SDK's worker shuts down on SIGINT/SIGTERM by itself; then the server goes.
+  await worker.run();
+  await connection.close();
+  await server.stop();
+  return 0;
+}
