@@ -22,7 +22,8 @@ export const episodeProgressQuery = defineQuery<EpisodeProgress>('progress');
 
 const LOCAL: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  // Offline renderers heartbeat every few seconds: a dead worker is noticed within 15 s.
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
 };
 const REMOTE: ActivityOptions = {

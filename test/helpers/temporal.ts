@@ -1,7 +1,7 @@
 // Starts the real Temporal dev server (pinned CLI, SQLite in a temp dir) for one test file, and real
 // workers against it on fresh task queues. Everything started here is stopped by `stop()`.
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,12 @@ const quietLogger = {
 };
 
 export async function startTemporal(): Promise<TestTemporal> {
+  // The workers' expected warnings (failed attempts the tests cause on purpose) would bury the results.
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.WEBTV_TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'ERROR') });
+  } catch {
+    // Already installed in this process.
+  }
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-test-'));
   const server = await startDevServer({ dbFile: path.join(tmpDir, 'temporal.db') });
   const connection = await Connection.connect({ address: server.address });
