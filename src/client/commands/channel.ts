@@ -1,0 +1,150 @@
+// `webtv channel start|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { parseArgs } from 'node:util';
+import { readSettings } from '../../config';
+import { loadChannelBackends } from '../../activities/gradio/config';
+import { channelWorkflowId, checkChannelName, type ChannelInput, type ChannelStatus } from '../../shared/channel';
+import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
+import { checkTheme } from '../../shared/theme';
+import type { EpisodeBackends } from '../../shared/types';
+
+const USAGE = `usage:
+  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>]
+  webtv channel theme <name> "<new theme>"
+  webtv channel pause|resume|skip <name>
+  webtv channel status <name> [--json]`;
+
+class UsageError extends Error {}
+
+function channelArg(name: string | undefined): string {
+  if (!name) throw new UsageError('missing channel name');
+  const problem = checkChannelName(name);
+  if (problem) throw new UsageError(problem);
+  return name;
+}
+
+function intOption(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a whole number ≥ 1, got "${v}"`);
+  return n;
+}
+
+export function formatStatus(s: ChannelStatus, now = Date.now()): string {
+  const ep = s.onAir?.episode;
+  let shot = '';
+  if (ep && s.onAir) {
+    const total = ep.shots.reduce((a, x) => a + x.durationSec, 0) || ep.durationSec || 1;
+    let t = ((now - Date.parse(s.onAir.since)) / 1000) % total;
+    shot = ep.shots.find((x) => (t -= x.durationSec) < 0)?.prompt ?? ep.shots.at(-1)?.prompt ?? '';
+  }
+  const lines = [
+    `channel   ${s.channel}${s.paused ? ' (paused: no new episodes)' : ''}`,
+    `theme     ${s.theme}`,
+    `on air    ${ep ? `episode ${ep.episode}${s.onAir!.reair ? ' (again)' : ''}: ${shot}` : s.onAir ? 'standby clip' : 'not on air yet'}`,
+    `next      ${s.next.length ? s.next.map((e) => `episode ${e.episode}`).join(', ') : 'nothing ready'}`,
+    `making    ${s.producing.length ? s.producing.map((p) => `episode ${p.episode}`).join(', ') : 'nothing'}`,
+    `episodes  ${s.made} made, ${s.failed} failed, ${s.aired} aired, ${s.skipped} skipped`,
+    `backends  ${Object.entries(s.backends).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+  ];
+  if (s.fallingBehind) lines.push('warning   making episodes is slower than air: recent episodes air again');
+  for (const f of s.recentFailures.slice(-3)) lines.push(`failed    episode ${f.episode}: ${f.error}`);
+  return lines.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`webtv channel: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      console.error(`webtv channel: that channel is not running; start it with "webtv channel start <name>"`);
+      return 1;
+    }
+    console.error(`webtv channel: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      theme: { type: 'string' },
+      config: { type: 'string' },
+      shots: { type: 'string' },
+      'target-ready': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [action, nameArg, ...rest] = positionals;
+  if (values.help || !action) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (!['start', 'theme', 'pause', 'resume', 'skip', 'status'].includes(action)) throw new UsageError(`unknown action "${action}"`);
+  const name = channelArg(nameArg);
+  const settings = readSettings();
+  const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: 5_000 }).catch((err) => {
+    throw new Error(`cannot reach Temporal at ${settings.temporalAddress} (${err.message}); start it with "npm start" or set TEMPORAL_ADDRESS`);
+  });
+  try {
+    const client = new Client({ connection, namespace: settings.namespace });
+    const handle = client.workflow.getHandle(channelWorkflowId(name));
+    switch (action) {
+      case 'start': {
+        const input: ChannelInput = { channel: name };
+        if (values.theme !== undefined) {
+          const t = checkTheme(values.theme);
+          if (!t.ok) throw new UsageError(t.reason);
+          input.theme = t.theme;
+        }
+        if (values.config) input.backends = loadChannelBackends(values.config) as Partial<EpisodeBackends>;
+        input.shots = intOption(values.shots, '--shots');
+        input.targetReady = intOption(values['target-ready'], '--target-ready');
+        const started = await client.workflow.start('channelWorkflow', {
+          taskQueue: settings.taskQueue,
+          workflowId: channelWorkflowId(name),
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        console.log(`channel ${name} is running (workflow ${started.workflowId}, task queue ${settings.taskQueue})`);
+        return 0;
+      }
+      case 'theme': {
+        const t = checkTheme(rest.join(' '));
+        if (!t.ok) throw new UsageError(t.reason);
+        try {
+          const accepted = await handle.executeUpdate(setThemeUpdate, { args: [t.theme] });
+          console.log(`theme of ${name} is now: ${accepted}`);
+          return 0;
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) {
+            console.error(`webtv channel: theme rejected: ${(err.cause as Error)?.message ?? err.message}`);
+            return 1;
+          }
+          throw err;
+        }
+      }
+      case 'pause':
+      case 'resume':
+      case 'skip': {
+        await handle.signal({ pause: pauseSignal, resume: resumeSignal, skip: skipSignal }[action]);
+        console.log(`${action} sent to ${name}`);
+        return 0;
+      }
+      default: {
+        const status = await handle.query(statusQuery);
+        console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+        return 0;
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,170 @@
+// `webtv start` (npm start): the whole product on one machine — Temporal dev server (cached pinned
+// binary, SQLite under the data dir, Web UI), a worker, the RTMP server, the web page, and channel
+// `default` on offline backends. Run again, it resumes the same channel from the SQLite file.
+// With TEMPORAL_ADDRESS set it uses that server instead of starting one.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readSettings } from '../../config';
+import { defaultBackends } from '../../activities/registry';
+import { createWorker } from '../../workers/worker';
+import { startDevServer, type DevServer } from '../../temporal/devServer';
+import { channelWorkflowId, type ChannelInput } from '../../shared/channel';
+import { DEFAULT_THEME } from '../../shared/theme';
+import { assertPortFree, startRtmpServer } from '../rtmp';
+import { startWebServer } from '../web/server';
+
+export interface StackOptions {
+  dataDir: string;
+  /** host:port of an existing Temporal; when unset a dev server is started. */
+  temporalAddress?: string;
+  namespace: string;
+  taskQueue: string;
+  channel: string;
+  bind: string;
+  ports: { temporal: number; temporalUi: number; rtmp: number; flv: number; web: number };
+  hls: boolean;
+  extraRtmp: string[];
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  playerUrl: string;
+  temporalUiUrl: string | null;
+  flvUrl: string;
+  stop(): Promise<void>;
+}
+
+function port(env: string | undefined, dflt: number, name: string): number {
+  if (env === undefined || env === '') return dflt;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${env} is not a port number (1-65535)`);
+  return n;
+}
+
+export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOptions {
+  const s = readSettings(env);
+  return {
+    dataDir: s.dataDir,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    namespace: s.namespace,
+    taskQueue: s.taskQueue,
+    channel: env.WEBTV_CHANNEL || 'default',
+    bind: env.WEBTV_BIND || '127.0.0.1',
+    ports: {
+      temporal: port(env.WEBTV_TEMPORAL_PORT, 7233, 'WEBTV_TEMPORAL_PORT'),
+      temporalUi: port(env.WEBTV_TEMPORAL_UI_PORT, 8233, 'WEBTV_TEMPORAL_UI_PORT'),
+      rtmp: port(env.WEBTV_RTMP_PORT, 1935, 'WEBTV_RTMP_PORT'),
+      flv: port(env.WEBTV_FLV_PORT, 8000, 'WEBTV_FLV_PORT'),
+      web: port(env.WEBTV_WEB_PORT, 8080, 'WEBTV_WEB_PORT'),
+    },
+    hls: env.WEBTV_HLS === '1',
+    extraRtmp: (env.WEBTV_EXTRA_RTMP ?? '').split(/\s+/).filter(Boolean),
+  };
+}
+
+/** The control token: WEBTV_CONTROL_TOKEN, else one kept in <dataDir>/control-token (mode 600). */
+function controlToken(dataDir: string): { token: string; file?: string } {
+  if (process.env.WEBTV_CONTROL_TOKEN) return { token: process.env.WEBTV_CONTROL_TOKEN };
+  const file = path.join(dataDir, 'control-token');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  return { token: fs.readFileSync(file, 'utf8').trim(), file };
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const log = o.log ?? ((line: string) => console.log(line));
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => log(`while stopping: ${(err as Error).message}`));
+  };
+  try {
+    fs.mkdirSync(o.dataDir, { recursive: true });
+    let dev: DevServer | null = null;
+    let address = o.temporalAddress;
+    if (!address) {
+      await assertPortFree(o.ports.temporal, '127.0.0.1', 'Temporal');
+      await assertPortFree(o.ports.temporalUi, '127.0.0.1', 'Temporal Web UI');
+      log('starting the Temporal dev server…');
+      dev = await startDevServer({ dbFile: path.join(o.dataDir, 'temporal', 'webtv.db'), port: o.ports.temporal, uiPort: o.ports.temporalUi });
+      stops.push(() => dev!.stop());
+      address = dev.address;
+    }
+    const rtmp = await startRtmpServer({ rtmpPort: o.ports.rtmp, httpPort: o.ports.flv, bind: o.bind, storeDir: path.join(o.dataDir, 'nms') });
+    stops.push(() => rtmp.stop());
+
+    const nativeConnection = await NativeConnection.connect({ address });
+    stops.push(() => nativeConnection.close());
+    const hlsDir = o.hls ? path.join(o.dataDir, 'hls') : undefined;
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: o.namespace,
+      taskQueue: o.taskQueue,
+      deps: {
+        dataDir: o.dataDir,
+        backends: defaultBackends(),
+        broadcast: { rtmpBase: rtmp.rtmpBase, publishSecret: rtmp.secret, hlsDir, extraRtmp: o.extraRtmp },
+      },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+
+    const connection = await Connection.connect({ address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: o.namespace });
+    const input: ChannelInput = { channel: o.channel, theme: DEFAULT_THEME };
+    await client.workflow.start('channelWorkflow', {
+      taskQueue: o.taskQueue,
+      workflowId: channelWorkflowId(o.channel),
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+
+    const { token, file: tokenFile } = controlToken(o.dataDir);
+    const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token });
+    stops.push(() => web.stop());
+
+    const uiUrl = dev ? dev.uiUrl.replace('127.0.0.1', 'localhost') : null;
+    log([
+      '',
+      `  AI WebTV is on air — channel "${o.channel}"`,
+      `  Watch:            ${web.url}`,
+      `  HTTP-FLV:         ${rtmp.flvUrl(o.channel)}`,
+      `  Temporal Web UI:  ${uiUrl ?? `(your Temporal at ${address})`}`,
+      `  Control token:    ${tokenFile ? `in ${tokenFile}` : 'from WEBTV_CONTROL_TOKEN'}`,
+      '  Ctrl-C stops everything; running again resumes the channel.',
+      '',
+    ].join('\n'));
+    return { playerUrl: web.url, temporalUiUrl: uiUrl, flvUrl: rtmp.flvUrl(o.channel), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.length > 0) {
+    console.error('usage: webtv start   (configure with environment variables; see docs/broadcast.md)');
+    return 2;
+  }
+  // The worker's own INFO lines (webpack, state changes) would bury the URLs; WEBTV_LOG=info brings them back.
+  Runtime.install({ logger: new DefaultLogger(process.env.WEBTV_LOG === 'info' ? 'INFO' : 'WARN') });
+  const stack = await startStack(stackOptionsFromEnv());
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      console.log('stopping… (Ctrl-C again to force)');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await stack.stop();
+  return 0;
+}
