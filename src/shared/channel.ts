@@ -87,6 +87,8 @@ export interface ChannelState {
   skipped: number;
   producedSec: number;
   runs: number;
+  /** Episodes that failed one after another; production backs off while this is above 0. */
+  failuresInARow?: number;
 }
 
 export interface ChannelStatus {

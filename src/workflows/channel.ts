@@ -59,6 +59,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   let skipRequested = false;
   let retentionDue = false;
   let finishedThisRun = 0;
+  let retryAt = 0;
   const poke = () => { wake = true; };
   const freshSlots = () => st.slots.filter((s) => s?.fresh && s.episode).map((s) => s!.episode!);
 
@@ -126,6 +127,9 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     producing.set(n, { episode: n, theme });
     const fail = (err: unknown) => {
       st.failed++;
+      st.failuresInARow = (st.failuresInARow ?? 0) + 1;
+      // Back off so a broken backend does not become a tight loop of failing episodes.
+      retryAt = Date.now() + Math.min(300_000, 5_000 * 2 ** Math.min(6, st.failuresInARow - 1));
       st.recentFailures = [...st.recentFailures, { episode: n, theme, error: errorText(err) }].slice(-10);
     };
     try {
@@ -138,6 +142,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         .then((m) => {
           st.ready.push(episodeRef(m));
           st.made++;
+          st.failuresInARow = 0;
           st.producedSec += m.durationSec;
           retentionDue = true;
         }, fail)
@@ -189,7 +194,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
 
   for (;;) {
     while (
-      !st.paused && !continueAsNewDue() && producing.size < cfg.parallelEpisodes &&
+      !st.paused && !continueAsNewDue() && producing.size < cfg.parallelEpisodes && Date.now() >= retryAt &&
       st.ready.length + freshSlots().length + producing.size < cfg.targetReady
     ) {
       await startEpisode();
@@ -212,7 +217,9 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       st.runs++;
       await continueAsNew<typeof channelWorkflow>({ ...input, state: st });
     }
-    await condition(() => wake);
+    const backoff = retryAt - Date.now();
+    if (backoff > 0) await condition(() => wake, backoff);
+    else await condition(() => wake);
     wake = false;
   }
 }

@@ -27,10 +27,13 @@ export interface StackOptions {
   ports: { temporal: number; temporalUi: number; rtmp: number; flv: number; web: number };
   hls: boolean;
   extraRtmp: string[];
+  /** Overrides for the channel started here (tests use fewer shots). */
+  channelOptions?: Omit<ChannelInput, 'channel' | 'state'>;
   log?: (line: string) => void;
 }
 
 export interface Stack {
+  temporalAddress: string;
   playerUrl: string;
   temporalUiUrl: string | null;
   flvUrl: string;
@@ -116,7 +119,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const connection = await Connection.connect({ address });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: o.namespace });
-    const input: ChannelInput = { channel: o.channel, theme: DEFAULT_THEME };
+    const input: ChannelInput = { theme: DEFAULT_THEME, ...o.channelOptions, channel: o.channel };
     await client.workflow.start('channelWorkflow', {
       taskQueue: o.taskQueue,
       workflowId: channelWorkflowId(o.channel),
@@ -139,7 +142,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       '  Ctrl-C stops everything; running again resumes the channel.',
       '',
     ].join('\n'));
-    return { playerUrl: web.url, temporalUiUrl: uiUrl, flvUrl: rtmp.flvUrl(o.channel), stop };
+    return { temporalAddress: address, playerUrl: web.url, temporalUiUrl: uiUrl, flvUrl: rtmp.flvUrl(o.channel), stop };
   } catch (err) {
     await stop();
     throw err;
