@@ -11,7 +11,8 @@ for version in $versions; do
   dest="$cache/gradio-$version"
   python="$dest/bin/python"
   # Reuse only a complete environment: the marker is written last, after gradio imported at the pin.
-  if [ -f "$dest/.installed" ] && "$python" -c "import gradio, sys; sys.exit(gradio.__version__ != '$version')" >/dev/null 2>&1; then
+  # (The reuse check reads the installed version's metadata: importing gradio takes seconds.)
+  if [ -f "$dest/.installed" ] && "$python" -c "import importlib.metadata as m, sys; sys.exit(m.version('gradio') != '$version')" >/dev/null 2>&1; then
     echo "$version $python"
     continue
   fi
