@@ -71,7 +71,9 @@ export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequ
   const mode = spec.mode === 'blend' ? 'mi_mode=blend' : 'mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none';
   const inSec = (await probe(req.inPath, ctx.signal)).durationSec || SHOT_SECONDS;
   await runFfmpeg(
-    ['-i', req.inPath, '-vf', `minterpolate=fps=${req.fps}:${mode},setsar=1`, '-an', ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    // minterpolate stops short of the last input frame's end: hold two more frames, then cut at the
+    // input's length, so a 3-s shot stays 3 s (72 frames at 24 fps).
+    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,minterpolate=fps=${req.fps}:${mode},trim=end=${inSec},setsar=1`, '-an', ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
     progress(ctx, 'interpolate', inSec),
   );
 }

@@ -1,0 +1,87 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { offlineBackend } from '../src/activities/offline/index';
+import { lookFor } from '../src/activities/offline/look';
+import { musicFor } from '../src/activities/offline/music';
+import { writeOfflineShotList } from '../src/activities/shotlist/offline';
+import { probe } from '../src/activities/ffmpeg';
+import type { BackendContext } from '../src/activities/backends';
+import { frameHashes } from './helpers/media';
+
+let dir: string;
+before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-offline-')); });
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const ctx = (): BackendContext => ({ signal: new AbortController().signal, heartbeat() {}, scratchDir: fs.mkdtempSync(path.join(dir, 'scratch-')) });
+const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+const offline = { kind: 'offline' };
+
+describe('offline renderers (ffmpeg, not the models)', () => {
+  it('render the same prompt and seed to identical bytes, a 576×320 8-fps 3-s clip', async () => {
+    const prompt = 'a llama programmer in a dim room, typing at night, slow dolly in, neon glow';
+    const a = path.join(dir, 'a.mp4');
+    const b = path.join(dir, 'b.mp4');
+    await offlineBackend.video!(offline, { prompt, seed: 9, outPath: a }, ctx());
+    await offlineBackend.video!(offline, { prompt, seed: 9, outPath: b }, ctx());
+    assert.equal(sha(a), sha(b));
+    const p = await probe(a);
+    assert.equal(p.video?.width, 576);
+    assert.equal(p.video?.height, 320);
+    assert.equal(p.video?.fps, 8);
+    assert.equal(p.video?.frames, 24);
+  });
+
+  it('give different prompts visibly different clips', async () => {
+    const a = path.join(dir, 'fox.mp4');
+    const b = path.join(dir, 'ocean.mp4');
+    await offlineBackend.video!(offline, { prompt: 'a red fox in a snowy forest at dawn', seed: 1, outPath: a }, ctx());
+    await offlineBackend.video!(offline, { prompt: 'waves crashing on a blue ocean shore at noon', seed: 1, outPath: b }, ctx());
+    const [ha, hb] = [await frameHashes(a), await frameHashes(b)];
+    assert.equal(ha.filter((h, i) => h === hb[i]).length, 0, 'no frame in common');
+    assert.notEqual(lookFor('waves crashing on a blue ocean shore at noon', 1).hue, lookFor('a red fox in a snowy forest at dawn', 1).hue);
+  });
+
+  it('upscale to 1024×576 and interpolate to 24 fps, frame-identically on a second run', async () => {
+    const src = path.join(dir, 'src.mp4');
+    await offlineBackend.video!(offline, { prompt: 'a paper boat on a rainy street', seed: 3, outPath: src }, ctx());
+    const up = path.join(dir, 'up.mp4');
+    await offlineBackend.upscale!(offline, { prompt: 'a paper boat on a rainy street', seed: 3, inPath: src, outPath: up }, ctx());
+    const pu = await probe(up);
+    assert.deepEqual([pu.video?.width, pu.video?.height], [1024, 576]);
+    const i1 = path.join(dir, 'i1.mp4');
+    const i2 = path.join(dir, 'i2.mp4');
+    await offlineBackend.interpolate!({ kind: 'offline', mode: 'blend' }, { inPath: up, outPath: i1, fps: 24 }, ctx());
+    await offlineBackend.interpolate!({ kind: 'offline', mode: 'blend' }, { inPath: up, outPath: i2, fps: 24 }, ctx());
+    const pi = await probe(i1);
+    assert.equal(pi.video?.fps, 24);
+    assert.equal(pi.video?.frames, 3 * (pu.video?.frames ?? 0), "24 frames at 8 fps become 72 at 24 fps: the shot keeps its length");
+    assert.deepEqual(await frameHashes(i1), await frameHashes(i2));
+  });
+
+  it('compose music whose tempo and key follow the mood words, for exactly the asked duration', async () => {
+    assert.ok(musicFor('energetic upbeat dance', 1).bpm > musicFor('calm slow ambient', 1).bpm + 30);
+    assert.equal(musicFor('dark mysterious night', 1).minor, true);
+    assert.equal(musicFor('bright happy morning', 1).minor, false);
+    const m = path.join(dir, 'm.wav');
+    await offlineBackend.music!(offline, { description: 'calm piano, slow', durationSec: 4.5, seed: 2, outPath: m }, ctx());
+    const p = await probe(m);
+    assert.equal(p.audio?.sampleRate, 44100);
+    assert.equal(p.audio?.channels, 2);
+    assert.ok(Math.abs(p.durationSec - 4.5) < 0.01, String(p.durationSec));
+  });
+
+  it('write self-contained, consistent prompts deterministically from theme and seed', () => {
+    const a = writeOfflineShotList('a lighthouse keeper on a stormy night', 4, 8);
+    assert.deepEqual(a, writeOfflineShotList('a lighthouse keeper on a stormy night', 4, 8));
+    assert.notDeepEqual(a.prompts, writeOfflineShotList('a lighthouse keeper on a stormy night', 4, 9).prompts);
+    assert.equal(a.prompts.length, 4);
+    for (const p of a.prompts) assert.match(p, /^a lighthouse keeper on a stormy night, .+, .+, .+, .+/);
+    // One lighting and style for the whole episode.
+    const tail = (p: string) => p.split(', ').slice(-4).join(', ');
+    assert.equal(new Set(a.prompts.map(tail)).size, 1);
+  });
+});
