@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark, one after another on this machine, each printing its ratios.
+const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
+  ['episode', () => import('./episode')],
+  ['gradio', () => import('./gradio')],
+  ['broadcast', () => import('./broadcast')],
+];
+
+const only = process.argv.slice(2);
+for (const [name, load] of benches) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n== ${name} ==`);
+  await (await load()).main();
+}
