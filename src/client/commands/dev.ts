@@ -12,7 +12,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '7233' }, 'ui-port': { type: 'string', default: '8233' } }, strict: true });
   const settings = readSettings();
   const server = await startDevServer({
-    dbFile: path.join(settings.dataDir, 'temporal', 'dev.db'),
+    dbFile: path.join(settings.dataDir, 'temporal', 'webtv.db'),
     port: Number(values.port),
     uiPort: Number(values['ui-port']),
   });
