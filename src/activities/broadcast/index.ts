@@ -9,7 +9,7 @@ import { slotOpenedSignal } from '../../shared/channelMessages';
 import { airFormatProblems } from './airFormat';
 import { hlsPlaylistFile, onAirArgs } from './onAirArgs';
 import { superviseFfmpeg, type FfmpegProgress } from './onAir';
-import { airPaths, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
+import { airPaths, ensureSlot, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
 import { removeOldEpisodes, type RetentionRequest } from './retention';
 import { ensureStandbyClip } from './standby';
 import { publishUrl } from './streamUrl';
@@ -41,12 +41,10 @@ export function createBroadcastActivities(deps: ActivityDeps) {
     await fs.mkdir(air.dir, { recursive: true });
     await ensureStandbyClip(air.standby, activitySignal());
     await writePlaylists(air);
-    const standbyInode = await inodeOf(air.standby);
     const slots: AirSlots['slots'] = [];
     for (let i = 0; i < SLOT_COUNT; i++) {
-      let inode = await inodeOf(air.slots[i]);
-      if (inode === null) inode = await installSlot(air, i, air.standby);
-      slots.push({ inode, standby: inode === standbyInode });
+      const existed = (await inodeOf(air.slots[i])) !== null;
+      slots.push({ inode: await ensureSlot(air, i, air.standby), standby: !existed });
     }
     return { slots };
   }
@@ -99,7 +97,7 @@ export function createBroadcastActivities(deps: ActivityDeps) {
         const msg: SlotOpened = { slot: s, inode, at: new Date().toISOString() };
         ctx.heartbeat({ slot: s } satisfies OnAirHeartbeat);
         // In order, one at a time; a channel that is not running is not the broadcast's problem.
-        reports = reports.then(() => channelHandle.signal(slotOpenedSignal, msg)).catch((err) => {
+        reports = reports.then(() => ctx.client.withDeadline(Date.now() + 10_000, () => channelHandle.signal(slotOpenedSignal, msg))).catch((err) => {
           if (!warned) ctx.log.warn('could not tell the channel what is on air', { error: String(err) });
           warned = true;
         });

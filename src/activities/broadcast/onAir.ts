@@ -50,6 +50,10 @@ export async function openSlot(pid: number, air: AirPaths, previous: number | nu
   const [open, slotInodes] = await Promise.all([openInodes(pid), Promise.all(air.slots.map(inodeOf))]);
   const candidates = slotInodes.flatMap((ino, slot) => (ino !== null && open.has(ino) ? [{ slot, inode: ino }] : []));
   if (candidates.length === 0) return null;
+  // Slots sharing an inode cannot be told apart: stay with what was reported (installSlot avoids this).
+  if (new Set(candidates.map((c) => c.inode)).size < candidates.length) {
+    return candidates.find((c) => c.slot === previous) ?? candidates[0];
+  }
   // Two slots open at once only during a join: the new one is the one we did not report before.
   return candidates.find((c) => c.slot !== previous) ?? candidates[0];
 }

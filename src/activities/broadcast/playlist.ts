@@ -102,3 +102,24 @@ export async function installSlot(air: AirPaths, slot: number, source: string): 
   }
   return (await fs.stat(target)).ino;
 }
+
+/**
+ * Fills an empty slot with its own copy of `source` (a new inode, so slots never share one), without
+ * replacing a slot that exists: link() refuses an existing name, so two callers racing here (the channel
+ * and the on-air activity both prepare the air folder) cannot both install. Returns the slot's inode.
+ */
+export async function ensureSlot(air: AirPaths, slot: number, source: string): Promise<number> {
+  const target = air.slots[slot];
+  const existing = await inodeOf(target);
+  if (existing !== null) return existing;
+  const tmp = path.join(air.dir, `.slot-${slot}.${randomUUID()}.tmp.mp4`);
+  try {
+    await fs.copyFile(source, tmp);
+    await fs.link(tmp, target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+  return (await fs.stat(target)).ino;
+}
