@@ -21,7 +21,7 @@ function input(channel: string, episode: number, parallelShots: number, interpol
 /** The workflow's sequence, called directly: no Temporal, no retries, same activity code. */
 async function episodeDirect(dataDir: string, inp: EpisodeInput): Promise<number> {
   const acts = createActivities({ dataDir, backends: defaultBackends() });
-  const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A) => new MockActivityEnvironment().run(fn, ...args);
+  const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A): Promise<R> => new MockActivityEnvironment().run(fn as (...a: unknown[]) => Promise<R>, ...args);
   const ref = { channel: inp.channel, episode: inp.episode };
   const list = await run(acts.writeShotList, { ...ref, theme: inp.theme, shots: inp.shots, seed: inp.seed, writer: inp.backends.writer });
   const durationSec = inp.shots * 3;

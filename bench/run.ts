@@ -11,3 +11,5 @@ for (const [name, load] of benches) {
   console.log(`\n== ${name} ==`);
   await (await load()).main();
 }
+
+export {};
