@@ -36,6 +36,8 @@ export interface EpisodeInput {
   backends: EpisodeBackends;
   /** How many shots are made at once. */
   parallelShots?: number;
+  /** Task queue for remote (non-offline) media steps, so GPU/remote-bound work scales on its own workers. */
+  remoteTaskQueue?: string;
 }
 
 /** A step's outcome as recorded in the manifest. */

@@ -70,7 +70,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     shot?: number,
   ): Promise<MediaResult> {
     const spec = backends[cap];
-    const opts = spec.kind === 'offline' ? LOCAL : REMOTE;
+    const opts = spec.kind === 'offline' ? LOCAL : { ...REMOTE, taskQueue: input.remoteTaskQueue };
     try {
       const r = await call(spec, { ...opts, summary: `${summary} (${spec.kind})` });
       progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined });
