@@ -32,21 +32,9 @@ export function gradioPython(version: string): Promise<string> {
   return p;
 }
 
-/** Polls `check` until truthy, with a deadline (the Temporal helper's twin, without its imports). */
-export async function waitUntil<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+import { waitFor as waitUntil } from './wait';
+
+export { waitUntil };
 
 export interface Fixture {
   version: string;
