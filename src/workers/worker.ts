@@ -1,5 +1,5 @@
 // The one general worker: every workflow and activity on one task queue.
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from '../activities/index';
@@ -27,4 +27,10 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     // Long media activities heartbeat; give them time to finish on Ctrl-C before the worker stops.
     shutdownGraceTime: '10s',
   });
+}
+
+/** Worker logs at WARN (webpack and state lines would bury what matters); WEBTV_LOG=info|debug for more. */
+export function installWorkerLogging(env: NodeJS.ProcessEnv = process.env): void {
+  const level = env.WEBTV_LOG === 'debug' ? 'DEBUG' : env.WEBTV_LOG === 'info' ? 'INFO' : 'WARN';
+  Runtime.install({ logger: new DefaultLogger(level) });
 }

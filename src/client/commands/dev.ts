@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { startDevServer } from '../../temporal/devServer';
 import { activityDepsFromEnv } from '../../workers/deps';
-import { createWorker } from '../../workers/worker';
+import { createWorker, installWorkerLogging } from '../../workers/worker';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '7233' }, 'ui-port': { type: 'string', default: '8233' } }, strict: true });
   const settings = readSettings();
+  installWorkerLogging();
   const server = await startDevServer({
     dbFile: path.join(settings.dataDir, 'temporal', 'webtv.db'),
     port: Number(values.port),

@@ -3,11 +3,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { activityDepsFromEnv } from '../../workers/deps';
-import { createWorker } from '../../workers/worker';
+import { createWorker, installWorkerLogging } from '../../workers/worker';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'task-queue': { type: 'string' } }, strict: true });
   const settings = readSettings();
+  installWorkerLogging();
   const taskQueue = values['task-queue'] ?? settings.taskQueue;
   const connection = await NativeConnection.connect({ address: settings.temporalAddress }).catch((err) => {
     throw new Error(`cannot reach Temporal at ${settings.temporalAddress} (${err.message}); start it with "webtv dev" or set TEMPORAL_ADDRESS`);
