@@ -11,7 +11,7 @@ export interface RtmpServerOptions {
   rtmpPort: number;
   httpPort: number;
   bind?: string;
-  /** Publish secret; default WEBTV_STREAM_SECRET, else generated for this run (never printed). */
+  /** Publish secret; default WEBTV_PUBLISH_SECRET, else generated for this run (never printed). */
   secret?: string;
   /** Where node-media-server keeps its small JSON store. */
   storeDir: string;
@@ -53,7 +53,7 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
   const bind = opts.bind ?? '127.0.0.1';
   await assertPortFree(opts.rtmpPort, bind, 'RTMP');
   await assertPortFree(opts.httpPort, bind, 'HTTP-FLV');
-  const secret = opts.secret ?? process.env.WEBTV_STREAM_SECRET ?? randomBytes(24).toString('hex');
+  const secret = opts.secret ?? process.env.WEBTV_PUBLISH_SECRET ?? randomBytes(24).toString('hex');
   fs.mkdirSync(opts.storeDir, { recursive: true });
   const NodeMediaServer = require('node-media-server');
   const logger = require('node-media-server/src/core/logger.js');

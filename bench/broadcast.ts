@@ -1,0 +1,98 @@
+// Broadcast benchmarks on this machine (printed, no assertions on time):
+// 1. `webtv start` (what `npm start` runs) to the first frame on air (standby), and to the first
+//    episode on air, with the default channel (3 shots, offline backends);
+// 2. page load to first frame in headless Chromium (median of 3);
+// 3. real-time factor of the on-air encoder at 1024×576/24 fps (the on-air arguments without -re);
+// 4. production vs air: seconds of episode made per second of wall time (> 1 means the channel keeps up).
+import { execa } from 'execa';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { ChannelStatus } from '../src/shared/channel';
+import { onAirArgs } from '../src/activities/broadcast/onAirArgs';
+import { freePort } from '../src/temporal/devServer';
+import { streamIsOn } from '../test/helpers/rtmp';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => null);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`bench: gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-bench-broadcast-'));
+  const ports = { web: await freePort(), flv: await freePort(), rtmp: await freePort(), temporal: await freePort(), ui: await freePort() };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, WEBTV_DATA_DIR: dataDir, WEBTV_WEB_PORT: String(ports.web), WEBTV_FLV_PORT: String(ports.flv),
+    WEBTV_RTMP_PORT: String(ports.rtmp), WEBTV_TEMPORAL_PORT: String(ports.temporal), WEBTV_TEMPORAL_UI_PORT: String(ports.ui),
+  };
+  delete env.TEMPORAL_ADDRESS;
+  const flv = `http://127.0.0.1:${ports.flv}/live/default.flv`;
+  const api = `http://127.0.0.1:${ports.web}/api/status`;
+  const status = async () => (await fetch(api)).json() as Promise<ChannelStatus>;
+  const t0 = Date.now();
+  const child = execa('node', [path.join(repo, 'bin/webtv.js'), 'start'], { cwd: repo, env, reject: false, stdout: 'ignore', stderr: 'pipe' });
+  try {
+    await until('the first frame on air', () => streamIsOn(flv, 2), 180_000, 100);
+    const standbySec = (Date.now() - t0) / 1000;
+    console.log(`start → first frame on air (standby):     ${standbySec.toFixed(1)} s`);
+
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+    const loads: number[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const page = await browser.newPage();
+        const start = Date.now();
+        await page.goto(`http://127.0.0.1:${ports.web}/`);
+        await page.waitForFunction(() => document.querySelector('video')!.currentTime > 0, null, { timeout: 30_000, polling: 20 });
+        loads.push(Date.now() - start);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+    console.log(`page load → first frame in Chromium:        ${median(loads)} ms (median of ${loads.map((x) => `${x}`).join(', ')})`);
+
+    const first = await until('the first episode on air', async () => (await status()).onAir?.episode, 900_000, 500);
+    const firstSec = (Date.now() - t0) / 1000;
+    console.log(`start → first episode on air:              ${firstSec.toFixed(1)} s (episode ${first.episode}, ${first.durationSec.toFixed(1)} s long, ${first.shots.length} shots)`);
+
+    const episodeFile = first.path;
+    const encodeSec = 30;
+    const playlist = path.join(dataDir, 'bench.ffconcat');
+    fs.writeFileSync(playlist, `ffconcat version 1.0\nfile '${episodeFile.replace(/'/g, `'\\''`)}'\n`);
+    const args = onAirArgs({ playlist, channel: 'bench', mainUrl: '', settings: { rtmpBase: 'rtmp://unused/live', realtime: false, outputOverride: ['-t', String(encodeSec), '-y', '-f', 'flv', '/dev/null'] } });
+    const e0 = Date.now();
+    await execa('ffmpeg', args);
+    const rtf = encodeSec / ((Date.now() - e0) / 1000);
+    console.log(`on-air encoder real-time factor:            ${rtf.toFixed(2)}× (1024×576/24 fps, veryfast, ${encodeSec} s of an offline episode)`);
+
+    const windowStart = Date.now();
+    const before = await status();
+    const after = await until('two more episodes', async () => {
+      const s = await status();
+      return s.made >= before.made + 2 ? s : null;
+    }, 900_000, 1000);
+    const ratio = (after.producedSec - before.producedSec) / ((Date.now() - windowStart) / 1000);
+    console.log(`production vs air (offline backends):       ${ratio.toFixed(2)} s of episode per s of air${ratio < 1 ? ' — falling behind; the status says so' : ''} (status.fallingBehind=${after.fallingBehind})`);
+  } finally {
+    child.kill('SIGINT');
+    const s0 = Date.now();
+    await Promise.race([child, new Promise((r) => setTimeout(r, 30_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    console.log(`Ctrl-C → all stopped:                      ${((Date.now() - s0) / 1000).toFixed(1)} s`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
