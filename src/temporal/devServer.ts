@@ -9,9 +9,6 @@ import { Connection } from '@temporalio/client';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Search attributes the dev server registers, so channels and episodes are filterable in the Web UI. */
-export const SEARCH_ATTRIBUTES = ['WebtvChannel=Keyword'];
-
 /** Path of the Temporal CLI: TEMPORAL_CLI_PATH, else the cached pinned version (installed if missing). */
 export async function temporalCliPath(): Promise<string> {
   const fromEnv = process.env.TEMPORAL_CLI_PATH;
@@ -67,7 +64,6 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--ui-port', String(uiPort),
     '--ip', ip,
     '--log-level', 'warn',
-    ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', a]),
   ];
   const child = execa(bin, args, {
     stdout: { file: logFile, append: true },
