@@ -88,6 +88,8 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   const description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
   const music = step('music', 'composeMusic', `music, ${durationSec} s`, (spec, o) =>
     (spec.kind === 'offline' ? local : remote).composeMusic.executeWithOptions(o, [{ ...ref, description, durationSec, seed, backend: spec }]));
+  // Awaited after the shots; if a shot fails first, its rejection must not go unhandled meanwhile.
+  music.catch(() => {});
 
   async function makeShot(i: number) {
     const prompt = list.prompts[i];

@@ -8,7 +8,8 @@ import { gradioSpecSchema } from './spec';
 export const MEDIA_CAPABILITIES: readonly MediaCapability[] = ['video', 'upscale', 'interpolate', 'music'];
 
 export const mediaBackendSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('offline') }),
+  // `mode` matters to interpolation only: 'mci' (motion-compensated, default) or 'blend' (~10× faster).
+  z.strictObject({ kind: z.literal('offline'), mode: z.enum(['mci', 'blend']).optional() }),
   gradioSpecSchema,
 ], { error: (iss) => (iss.code === 'invalid_union' ? 'kind must be "offline" or "gradio"' : undefined) });
 
