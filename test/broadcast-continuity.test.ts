@@ -3,6 +3,7 @@
 // data directory and episode folders hold quotes and spaces, so the playlist and paths are exercised too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,10 @@ test('the stream stays continuous and shows each new episode across live slot sw
       },
     });
     const url = rtmp.flvUrl('cont', '127.0.0.1');
+    // Publishing without a signed URL is refused by the RTMP server.
+    const intruder = await execa('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24', '-t', '3', '-c:v', 'libx264', '-f', 'flv', `${rtmp.rtmpBase}/intruder`], { reject: false });
+    assert.notEqual(intruder.exitCode, 0, 'an unsigned publish must fail');
+    assert.equal(await streamIsOn(rtmp.flvUrl('intruder', '127.0.0.1'), 2), false, 'nothing plays from an unsigned publish');
     await waitFor('the channel to be on air', () => streamIsOn(url, 3), 30_000, 500);
     const file = path.join(dir, 'recorded.flv');
     const rec = await recordFlv(url, file, 32);

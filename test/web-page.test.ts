@@ -1,6 +1,7 @@
 // The whole `npm start` stack (dev server from the cached binary, worker, RTMP server, web server,
 // channel "default" with offline backends) watched in headless Chromium: the page plays, shows the
-// prompt on air, changes the theme through the update, and plays on by itself after ffmpeg is killed.
+// prompt on air, changes the theme through the update, and plays on by itself after ffmpeg is killed;
+// the control API needs the token, skip restarts air at the next slot, and HLS comes from the same encode.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -27,7 +28,7 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-web-page-'));
   const ports = { temporal: await freePort(), temporalUi: await freePort(), rtmp: await freePort(), flv: await freePort(), web: await freePort() };
   stack = await startStack({
-    dataDir, namespace: 'default', taskQueue: 'webtv', channel: 'default', bind: '127.0.0.1', ports, hls: false, extraRtmp: [],
+    dataDir, namespace: 'default', taskQueue: 'webtv', channel: 'default', bind: '127.0.0.1', ports, hls: true, extraRtmp: [],
     channelOptions: { shots: 1, targetReady: 2 },
     log: () => {},
   });
@@ -100,4 +101,35 @@ test('after ffmpeg is SIGKILLed the stream is back within 10 s and the page play
   assert.ok(backAfter <= 10_000, `stream back after ${backAfter} ms`);
   await waitPlaying('the page to play again', 30_000);
   await page.screenshot({ path: path.join(artifacts, 'web-page-after-kill.png') });
+});
+
+test('control needs the token; skip moves air to the next slot; HLS is served from the same encode', async () => {
+  const api = (p: string, token?: string) => fetch(`${stack.playerUrl}/api/${p}`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const refused = await api('skip');
+  assert.equal(refused.status, 401);
+  assert.match((await refused.json()).error, /token/);
+  assert.equal((await api('skip', 'wrong-token')).status, 401);
+
+  const before = await status();
+  assert.ok(before.onAir, 'something is on air');
+  const pidFile = path.join(dataDir, 'channels', 'default', 'air', 'ffmpeg.pid');
+  const pid = fs.readFileSync(pidFile, 'utf8');
+  const token = fs.readFileSync(path.join(dataDir, 'control-token'), 'utf8').trim();
+  assert.equal((await api('skip', token)).status, 200);
+  const after = await waitFor('air to restart at the next slot', async () => {
+    const s = await status();
+    return s.skipped === before.skipped + 1 && s.onAir && s.onAir.slot !== before.onAir!.slot && fs.readFileSync(pidFile, 'utf8') !== pid ? s : null;
+  }, 30_000, 200);
+  assert.equal(after.onAir!.slot, (before.onAir!.slot + 1) % 2);
+
+  const m3u8 = await waitFor('the HLS playlist', async () => {
+    const r = await fetch(`${stack.playerUrl}/hls/default/index.m3u8`);
+    const text = r.ok ? await r.text() : '';
+    return /\.ts/.test(text) ? text : null;
+  }, 30_000, 500);
+  const segment = m3u8.split('\n').find((l) => l.endsWith('.ts'))!;
+  const seg = await fetch(`${stack.playerUrl}/hls/default/${segment}`);
+  assert.equal(seg.status, 200);
+  assert.ok((await seg.arrayBuffer()).byteLength > 10_000, 'an HLS segment with media in it');
+  await waitPlaying('the page to play after the skip', 30_000);
 });

@@ -9,7 +9,7 @@ import { checkTheme } from '../../shared/theme';
 import type { EpisodeBackends } from '../../shared/types';
 
 const USAGE = `usage:
-  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>]
+  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast]
   webtv channel theme <name> "<new theme>"
   webtv channel pause|resume|skip <name>
   webtv channel status <name> [--json]`;
@@ -79,6 +79,7 @@ async function dispatch(argv: string[]): Promise<number> {
       shots: { type: 'string' },
       'target-ready': { type: 'string' },
       json: { type: 'boolean' },
+      'no-broadcast': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -107,6 +108,7 @@ async function dispatch(argv: string[]): Promise<number> {
         if (values.config) input.backends = loadChannelBackends(values.config) as Partial<EpisodeBackends>;
         input.shots = intOption(values.shots, '--shots');
         input.targetReady = intOption(values['target-ready'], '--target-ready');
+        if (values['no-broadcast']) input.broadcast = false;
         const started = await client.workflow.start('channelWorkflow', {
           taskQueue: settings.taskQueue,
           workflowId: channelWorkflowId(name),
