@@ -1,6 +1,7 @@
 // The standby clip airs when no episode exists yet. It is made by ffmpeg alone from built-in sources, so
 // it cannot fail for lack of a model, and it is in the broadcast format like every episode.
 import fs from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { BROADCAST } from '../../shared/types';
 import { runFfmpeg } from '../ffmpeg';
 
@@ -9,7 +10,9 @@ export const STANDBY_SECONDS = 4;
 export async function ensureStandbyClip(file: string, signal?: AbortSignal): Promise<void> {
   if (await fs.stat(file).then((s) => s.size > 0, () => false)) return;
   const { width, height, fps, audioRate } = BROADCAST;
-  const tmp = `${file}.tmp.mp4`;
+  // Two callers may make it at once (the channel and the on-air activity): each writes its own temporary
+  // file and the rename is atomic, so the clip is always whole.
+  const tmp = `${file}.${randomUUID()}.tmp.mp4`;
   await runFfmpeg([
     '-f', 'lavfi', '-i', `smptehdbars=size=${width}x${height}:rate=${fps}:duration=${STANDBY_SECONDS}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${audioRate}:duration=${STANDBY_SECONDS}`,
@@ -18,6 +21,9 @@ export async function ensureStandbyClip(file: string, signal?: AbortSignal): Pro
     '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', BROADCAST.pixFmt, '-g', String(fps * 2), '-r', String(fps),
     '-c:a', 'aac', '-ar', String(audioRate), '-ac', String(BROADCAST.audioChannels),
     '-movflags', '+faststart', tmp,
-  ], { signal });
+  ], { signal }).catch(async (err) => {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  });
   await fs.rename(tmp, file);
 }
