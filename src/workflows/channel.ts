@@ -203,14 +203,20 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     if (skipRequested) {
       skipRequested = false;
       if (st.onAir && cfg.broadcast) {
-        st.skipped++;
-        await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(restartAirSignal, (st.onAir.slot + 1) % SLOT_COUNT);
+        try {
+          await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(restartAirSignal, (st.onAir.slot + 1) % SLOT_COUNT);
+          st.skipped++;
+        } catch (err) {
+          log.warn('skip: the broadcast workflow is not running', { error: errorText(err) });
+        }
       }
     }
     if (retentionDue) {
       retentionDue = false;
       const protect = [...st.ready, ...st.slots.map((s) => s?.episode), st.onAir?.episode].flatMap((e) => (e ? [e.episode] : []));
-      await retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] });
+      // Disk clean-up failing must not stop the channel; it is tried again after the next episode.
+      await retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] })
+        .catch((err) => log.warn('could not remove old episodes', { error: errorText(err) }));
     }
     if (continueAsNewDue() && producing.size === 0) {
       await condition(allHandlersFinished);
