@@ -73,8 +73,9 @@ test('the stream stays continuous and shows each new episode across live slot sw
     assert.match(runs, /rgbrgb/, `colour sequence on air was "${runs}"`);
   } finally {
     abort.abort();
-    await supervising.catch(() => {});
+    const run = await supervising.catch(() => null) as { stderrTail: string } | null;
     await rtmp.stop();
+    assert.doesNotMatch(run?.stderrTail ?? '', /corrupt|error while decoding/, 'the on-air decoder saw no corrupt frames at the swaps');
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { airPaths, ensureSlot, escapeFfconcatPath, ffconcatText, installSlot, writePlaylists } from '../src/activities/broadcast/playlist';
 import { removeOldEpisodes } from '../src/activities/broadcast/retention';
+import { h264ParameterSets } from '../src/activities/broadcast/airFormat';
+import { ensureStandbyClip } from '../src/activities/broadcast/standby';
 import { makeClip } from './helpers/clips';
 
 function tmp(prefix: string): string {
@@ -69,6 +71,23 @@ test('retention keeps the newest episodes and the protected ones', async () => {
     const removed = await removeOldEpisodes(dir, { channel: 'r', keepLatest: 2, protect: [2] });
     assert.deepEqual(removed, [1, 3, 4]);
     assert.deepEqual(fs.readdirSync(path.join(dir, 'channels', 'r', 'episodes')).sort(), ['00002', '00005', '00006']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the standby and episodes share one set of H.264 parameter sets; a file encoded otherwise is told apart', async () => {
+  const dir = tmp('webtv-paramsets-');
+  try {
+    const air = airPaths(dir, 'p');
+    fs.mkdirSync(air.dir, { recursive: true });
+    await ensureStandbyClip(air.standby);
+    const episodeLike = await makeClip(path.join(dir, 'ep.mp4'), { durationSec: 1, color: 'red' });
+    const other = await makeClip(path.join(dir, 'other.mp4'), { durationSec: 1, color: 'red', encoder: ['-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-r', '24'] });
+    const standby = await h264ParameterSets(air.standby);
+    assert.match(standby, /^01[0-9a-f]{20,}/, 'an avcC record');
+    assert.equal(await h264ParameterSets(episodeLike), standby);
+    assert.notEqual(await h264ParameterSets(other), standby);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

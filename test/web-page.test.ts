@@ -64,6 +64,8 @@ test('the page plays the channel, shows the prompt on air, and sends a theme cha
   await waitPlaying('the video to play', 60_000);
   const onAir = await waitFor('the first episode on air', async () => (await status()).onAir?.episode, 300_000, 1000);
   const prompts = onAir.shots.map((s) => s.prompt);
+  const rate = (await status()).productionVsAir;
+  assert.ok(typeof rate === 'number' && rate > 0, `production vs air is reported once an episode exists (got ${rate})`);
   await page.waitForFunction((ps) => ps.includes(document.getElementById('prompt')!.textContent ?? ''), prompts, { timeout: 15_000 });
 
   const token = fs.readFileSync(path.join(dataDir, 'control-token'), 'utf8').trim();

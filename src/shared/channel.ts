@@ -89,6 +89,8 @@ export interface ChannelState {
   runs: number;
   /** Episodes that failed one after another; production backs off while this is above 0. */
   failuresInARow?: number;
+  /** When the channel first started (ISO); production vs air is measured from here. */
+  startedAt?: string;
 }
 
 export interface ChannelStatus {
@@ -104,7 +106,12 @@ export interface ChannelStatus {
   aired: number;
   skipped: number;
   producedSec: number;
-  /** True when nothing fresh is ready and air is re-running old episodes or the standby clip. */
+  /** Seconds of episode made per second since the channel started; below 1 the channel cannot keep up. */
+  productionVsAir: number | null;
+  /**
+   * True when making episodes is slower than air (productionVsAir < 1 once an episode exists), or when
+   * nothing fresh is ready and air is re-running old episodes or the standby clip.
+   */
   fallingBehind: boolean;
   backends: Record<string, string>;
   runs: number;
@@ -158,8 +165,9 @@ export function channelConfig(input: ChannelInput): ChannelConfig {
   };
 }
 
-export function initialChannelState(theme: string | undefined): ChannelState {
+export function initialChannelState(theme: string | undefined, startedAt?: string): ChannelState {
   return {
+    startedAt,
     theme: theme ?? DEFAULT_THEME,
     paused: false,
     nextEpisode: 1,

@@ -51,7 +51,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   } else {
     const t = checkTheme(input.theme ?? DEFAULT_THEME);
     if (!t.ok) throw ApplicationFailure.nonRetryable(t.reason, 'InvalidTheme');
-    st = initialChannelState(t.theme);
+    st = initialChannelState(t.theme, new Date().toISOString());
   }
   const channel = cfg.channel;
   const producing = new Map<number, { episode: number; theme: string }>();
@@ -99,6 +99,8 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   });
   setHandler(statusQuery, (): ChannelStatus => {
     const fresh = freshSlots();
+    const elapsedSec = st.startedAt ? (Date.now() - Date.parse(st.startedAt)) / 1000 : 0;
+    const productionVsAir = st.made > 0 && elapsedSec > 0 ? Math.round((st.producedSec / elapsedSec) * 100) / 100 : null;
     return {
       channel,
       theme: st.theme,
@@ -112,7 +114,9 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       aired: st.aired,
       skipped: st.skipped,
       producedSec: st.producedSec,
-      fallingBehind: fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair),
+      productionVsAir,
+      fallingBehind: (productionVsAir !== null && productionVsAir < 1) ||
+        (fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair)),
       backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
       runs: st.runs,
     };

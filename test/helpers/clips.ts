@@ -2,6 +2,7 @@
 // in the stream), a tone, and optionally a white flash and a beep in the first 40 ms (for A/V sync).
 import { execa } from 'execa';
 import { BROADCAST } from '../../src/shared/types';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../../src/activities/mux';
 
 export interface ClipSpec {
   durationSec: number;
@@ -9,6 +10,8 @@ export interface ClipSpec {
   toneHz?: number;
   /** A white first frame and a 40-ms beep at t=0 over silence, instead of the steady tone. */
   flashAndBeep?: boolean;
+  /** Video encoder arguments instead of the broadcast's (to make a file that must not air). */
+  encoder?: string[];
 }
 
 export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
@@ -23,8 +26,8 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
   await execa('ffmpeg', [
     '-hide_banner', '-v', 'error', '-y',
     '-f', 'lavfi', '-i', video, '-f', 'lavfi', '-i', audio,
-    '-t', String(d), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), '-r', String(fps),
-    '-c:a', 'aac', '-ar', String(audioRate), '-ac', '2', '-movflags', '+faststart', file,
+    // Encoded like every episode (the mux's settings): slots only swap between files with one H.264 profile.
+    '-t', String(d), ...(spec.encoder ?? BROADCAST_VIDEO), ...BROADCAST_AUDIO, '-movflags', '+faststart', file,
   ]);
   return file;
 }

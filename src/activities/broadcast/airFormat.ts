@@ -1,8 +1,29 @@
 // The gate an episode passes before it may air: the concat demuxer joins files without re-timing, so
 // every file must be in the one broadcast format with audio exactly as long as video (DESIGN.md:
 // longer audio drifted and left video gaps at every join).
+import { execa } from 'execa';
 import { BROADCAST } from '../../shared/types';
 import type { ProbeResult } from '../ffmpeg';
+
+/**
+ * The H.264 parameter sets (avcC) of a file, as hex. The concat demuxer builds each playlist entry's
+ * mp4→Annex B converter once, from the first file it opened under that name, and keeps prepending
+ * that file's SPS/PPS; a slot later swapped to a file with other parameter sets decodes as garbage.
+ * So every file that airs must carry the same parameter sets (the mux's BROADCAST_VIDEO settings).
+ */
+export async function h264ParameterSets(file: string, signal?: AbortSignal): Promise<string> {
+  const r = await execa('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_data', file], { cancelSignal: signal });
+  const lines = String(r.stdout).split('\n');
+  const start = lines.indexOf('extradata=');
+  if (start < 0) return '';
+  const hex: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    const m = /^[0-9a-f]{8}: ((?:[0-9a-f]{2,4} ?)+)/.exec(line);
+    if (!m) break;
+    hex.push(m[1].replace(/ /g, ''));
+  }
+  return hex.join('');
+}
 
 /** One frame at 24 fps. */
 const MAX_AV_MISMATCH_SEC = 1 / BROADCAST.fps;

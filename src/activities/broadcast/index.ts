@@ -6,7 +6,7 @@ import type { ActivityDeps } from '../index';
 import { probe } from '../ffmpeg';
 import { channelWorkflowId, SLOT_COUNT, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
-import { airFormatProblems } from './airFormat';
+import { airFormatProblems, h264ParameterSets } from './airFormat';
 import { hlsPlaylistFile, onAirArgs } from './onAirArgs';
 import { superviseFfmpeg, type FfmpegProgress } from './onAir';
 import { airPaths, ensureSlot, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
@@ -55,6 +55,9 @@ export function createBroadcastActivities(deps: ActivityDeps) {
       throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${err.message}`, 'NotAirable');
     });
     const problems = airFormatProblems(p);
+    await ensureStandbyClip(air.standby, activitySignal());
+    const [mine, reference] = await Promise.all([h264ParameterSets(input.source, activitySignal()), h264ParameterSets(air.standby, activitySignal())]);
+    if (mine !== reference) problems.push('its H.264 parameter sets differ from the air profile (encode it with the mux\'s BROADCAST_VIDEO settings)');
     if (problems.length > 0) {
       throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${problems.join('; ')}. Re-mux it in the broadcast format.`, 'NotAirable');
     }

@@ -4,7 +4,8 @@
 // airs next without touching the running process (DESIGN.md, "the live playlist swap").
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../mux';
 import { SLOT_COUNT } from '../../shared/channel';
 import { channelDir } from '../paths';
 
@@ -20,7 +21,8 @@ export function airPaths(dataDir: string, channel: string): AirPaths {
   return {
     dir,
     slots: Array.from({ length: SLOT_COUNT }, (_, i) => path.join(dir, `slot-${i}.mp4`)),
-    standby: path.join(dir, 'standby.mp4'),
+    // Named for the encoder settings it was made with, so a change of settings makes a new one.
+    standby: path.join(dir, `standby-${createHash('sha1').update(JSON.stringify([BROADCAST_VIDEO, BROADCAST_AUDIO])).digest('hex').slice(0, 8)}.mp4`),
     pidFile: path.join(dir, 'ffmpeg.pid'),
   };
 }

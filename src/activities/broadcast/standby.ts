@@ -1,9 +1,11 @@
 // The standby clip airs when no episode exists yet. It is made by ffmpeg alone from built-in sources, so
-// it cannot fail for lack of a model, and it is in the broadcast format like every episode.
+// it cannot fail for lack of a model, and it is encoded exactly like every episode (the mux's settings):
+// slots swap between the two, and the concat demuxer needs the same H.264 parameter sets in both.
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { BROADCAST } from '../../shared/types';
 import { runFfmpeg } from '../ffmpeg';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../mux';
 
 export const STANDBY_SECONDS = 4;
 
@@ -18,9 +20,7 @@ export async function ensureStandbyClip(file: string, signal?: AbortSignal): Pro
     '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${audioRate}:duration=${STANDBY_SECONDS}`,
     '-filter_complex', '[1:a]volume=0.05,aformat=sample_fmts=fltp:channel_layouts=stereo[a]',
     '-map', '0:v', '-map', '[a]', '-t', String(STANDBY_SECONDS),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', BROADCAST.pixFmt, '-g', String(fps * 2), '-r', String(fps),
-    '-c:a', 'aac', '-ar', String(audioRate), '-ac', String(BROADCAST.audioChannels),
-    '-movflags', '+faststart', tmp,
+    ...BROADCAST_VIDEO, ...BROADCAST_AUDIO, '-movflags', '+faststart', '-f', 'mp4', tmp,
   ], { signal }).catch(async (err) => {
     await fs.rm(tmp, { force: true });
     throw err;

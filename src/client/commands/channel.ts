@@ -47,6 +47,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now()): string {
     `episodes  ${s.made} made, ${s.failed} failed, ${s.aired} aired, ${s.skipped} skipped`,
     `backends  ${Object.entries(s.backends).map(([k, v]) => `${k}=${v}`).join(' ')}`,
   ];
+  if (s.productionVsAir !== null) lines.push(`rate      ${s.productionVsAir} s of episode made per s of air`);
   if (s.fallingBehind) lines.push('warning   making episodes is slower than air: recent episodes air again');
   for (const f of s.recentFailures.slice(-3)) lines.push(`failed    episode ${f.episode}: ${f.error}`);
   return lines.join('\n');
