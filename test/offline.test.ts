@@ -35,6 +35,15 @@ describe('offline renderers (ffmpeg, not the models)', () => {
     assert.equal(p.video?.frames, 24);
   });
 
+  it("render in a data folder whose path holds quotes, colons and spaces, with a prompt full of them", async () => {
+    const odd = fs.mkdtempSync(path.join(dir, "it's: a [folder], 100% odd; "));
+    const out = path.join(odd, "shot 'one'.mp4");
+    const scratch = fs.mkdtempSync(path.join(odd, "scratch 'x': "));
+    await offlineBackend.video!(offline, { prompt: `a "quoted" fox: it's 100% %{pts} wild, [really]; x=1`, seed: 4, outPath: out }, { ...ctx(), scratchDir: scratch });
+    const p = await probe(out);
+    assert.equal(p.video?.frames, 24);
+  });
+
   it('give different prompts visibly different clips', async () => {
     const a = path.join(dir, 'fox.mp4');
     const b = path.join(dir, 'ocean.mp4');

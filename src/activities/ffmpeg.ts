@@ -4,6 +4,8 @@ import { execa } from 'execa';
 
 export interface FfmpegRun {
   signal?: AbortSignal;
+  /** Working folder: lets filters name files relatively, with no filtergraph escaping of the path. */
+  cwd?: string;
   /** Seconds of output expected, to turn out_time into a fraction. */
   expectedSec?: number;
   onProgress?(p: { outSec: number; fraction?: number; speed?: string }): void;
@@ -12,6 +14,7 @@ export interface FfmpegRun {
 export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<void> {
   const child = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
     cancelSignal: run.signal,
+    cwd: run.cwd,
     forceKillAfterDelay: 2_000,
     reject: false,
     stripFinalNewline: true,

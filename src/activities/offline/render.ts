@@ -25,10 +25,15 @@ function progress(ctx: BackendContext, what: string, expectedSec: number) {
   };
 }
 
-/** drawtext reads the caption from a file: no escaping of quotes, colons or percents is needed. */
-function captionFilter(textFile: string, fontSize: number): string {
-  const q = (p: string) => `'${p.replace(/\\/g, '\\\\').replace(/'/g, "'\\''").replace(/:/g, '\\:')}'`;
-  return `drawtext=fontfile=${q(FONT_FILE)}:textfile=${q(textFile)}:expansion=none:fontcolor=white:fontsize=${fontSize}:line_spacing=3:box=1:boxcolor=black@0.55:boxborderw=6:x=10:y=h-th-12`;
+/**
+ * drawtext reads the caption from a file named relatively (ffmpeg runs in the scratch folder), so neither
+ * the prompt nor the data directory's path — quotes, colons, percents and all — passes through the
+ * filtergraph's escaping. The font path is ours; it is checked to hold no character that would need it.
+ */
+const CAPTION_FILE = 'caption.txt';
+function captionFilter(fontSize: number): string {
+  if (/['\\:,;[\]=]/.test(FONT_FILE)) throw new Error(`WEBTV_FONT_FILE=${FONT_FILE} holds a character ffmpeg filters cannot take (' \\ : , ; [ ] =); use a path without them`);
+  return `drawtext=fontfile=${FONT_FILE}:textfile=${CAPTION_FILE}:expansion=none:fontcolor=white:fontsize=${fontSize}:line_spacing=3:box=1:boxcolor=black@0.55:boxborderw=6:x=10:y=h-th-12`;
 }
 
 export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<void> {
@@ -37,8 +42,7 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
   // Render larger than the frame and crop a moving window: the "camera" pans across the pattern.
   const bigW = Math.round(w * 1.25 / 2) * 2;
   const bigH = Math.round(h * 1.25 / 2) * 2;
-  const captionFile = path.join(ctx.scratchDir, 'caption.txt');
-  fs.writeFileSync(captionFile, captionLines(req.prompt));
+  fs.writeFileSync(path.join(ctx.scratchDir, CAPTION_FILE), captionLines(req.prompt));
   const x = look.panX >= 0 ? `(iw-ow)*t/${SHOT_SECONDS}*${look.panX.toFixed(2)}` : `(iw-ow)*(1-t/${SHOT_SECONDS}*${(-look.panX).toFixed(2)})`;
   const y = look.panY >= 0 ? `(ih-oh)*t/${SHOT_SECONDS}*${look.panY.toFixed(2)}` : `(ih-oh)*(1-t/${SHOT_SECONDS}*${(-look.panY).toFixed(2)})`;
   const vf = [
@@ -46,12 +50,12 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
     `crop=${w}:${h}:x='${x}':y='${y}'`,
     `hue=h=${look.hue}:s=${look.saturation.toFixed(2)}`,
     `eq=brightness=${look.brightness}`,
-    captionFilter(captionFile, 13),
+    captionFilter(13),
     'setsar=1',
   ].join(',');
   await runFfmpeg(
     ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, SHOT_SECONDS), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
-    progress(ctx, 'render', SHOT_SECONDS),
+    { ...progress(ctx, 'render', SHOT_SECONDS), cwd: ctx.scratchDir },
   );
 }
 
