@@ -93,19 +93,12 @@ export interface ChannelState {
   startedAt?: string;
 }
 
-export interface ChannelStatus {
+/** What the `status` query answers: the state's counters as they are, plus what is derived from them. */
+export interface ChannelStatus
+  extends Pick<ChannelState, 'theme' | 'paused' | 'onAir' | 'made' | 'failed' | 'recentFailures' | 'aired' | 'skipped' | 'producedSec' | 'runs'> {
   channel: string;
-  theme: string;
-  paused: boolean;
-  onAir: OnAir | null;
   next: EpisodeRef[];
   producing: { episode: number; theme: string }[];
-  made: number;
-  failed: number;
-  recentFailures: FailedEpisode[];
-  aired: number;
-  skipped: number;
-  producedSec: number;
   /** Seconds of episode made per second since the channel started; below 1 the channel cannot keep up. */
   productionVsAir: number | null;
   /**
@@ -114,7 +107,6 @@ export interface ChannelStatus {
    */
   fallingBehind: boolean;
   backends: Record<string, string>;
-  runs: number;
 }
 
 /** Sent by the on-air activity each time ffmpeg opens a slot file. */
