@@ -3,12 +3,11 @@
 // (OPENAI_API_KEY, WEBTV_PUBLISH_SECRET, stream keys in WEBTV_EXTRA_RTMP) stay in the environment.
 import type { ActivityDeps } from '../activities/index';
 import { defaultBackends } from '../activities/registry';
-import type { Settings } from '../config';
 
-export function activityDepsFromEnv(settings: Settings, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
+export function activityDepsFromEnv(dataDir: string, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   const model = env.OPENAI_MODEL;
   return {
-    dataDir: settings.dataDir,
+    dataDir,
     backends: defaultBackends(),
     openai: model || env.OPENAI_API_KEY || env.OPENAI_BASE_URL
       ? { model: model || 'gpt-4o-mini', apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readSettings } from '../../config';
-import { defaultBackends } from '../../activities/registry';
+import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker } from '../../workers/worker';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { channelWorkflowId, type ChannelInput } from '../../shared/channel';
@@ -105,8 +105,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       namespace: o.namespace,
       taskQueue: o.taskQueue,
       deps: {
-        dataDir: o.dataDir,
-        backends: defaultBackends(),
+        ...activityDepsFromEnv(o.dataDir),
         broadcast: { rtmpBase: rtmp.rtmpBase, publishSecret: rtmp.secret, hlsDir, extraRtmp: o.extraRtmp },
       },
     });

@@ -13,7 +13,7 @@ export async function run(argv: string[]): Promise<number> {
   const connection = await NativeConnection.connect({ address: settings.temporalAddress }).catch((err) => {
     throw new Error(`cannot reach Temporal at ${settings.temporalAddress} (${err.message}); start it with "webtv dev" or set TEMPORAL_ADDRESS`);
   });
-  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue, deps: activityDepsFromEnv(settings) });
+  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue, deps: activityDepsFromEnv(settings.dataDir) });
   console.error(`worker on task queue "${taskQueue}" at ${settings.temporalAddress}, data in ${settings.dataDir}`);
   await worker.run();
   await connection.close();
