@@ -1,7 +1,7 @@
 // The channel's input, state and status shapes, and its defaults. Pure: the workflow bundle imports it.
 import type { EpisodeBackends } from './types';
 import { DEFAULT_THEME } from './theme';
-import { channelNameProblem } from './validation';
+import { channelNameProblem, offlineBackends } from './validation';
 
 /**
  * What starts a channel (also what `temporal workflow start --type channelWorkflow --input '{...}'`
@@ -26,6 +26,10 @@ export interface ChannelInput {
   seed?: number;
   /** Start the broadcast workflow for this channel (default true). */
   broadcast?: boolean;
+  /** Shots made at once within an episode (episode default 2). */
+  parallelShots?: number;
+  /** Task queue for remote (GPU-bound) media steps; see EpisodeInput.remoteTaskQueue. */
+  remoteTaskQueue?: string;
   state?: ChannelState;
 }
 
@@ -39,6 +43,8 @@ export interface ChannelConfig {
   maxEpisodesPerRun: number;
   seed: number;
   broadcast: boolean;
+  parallelShots?: number;
+  remoteTaskQueue?: string;
 }
 
 /** A finished episode as the channel keeps it: a path and a few words, never media bytes. */
@@ -132,21 +138,11 @@ export function checkChannelName(name: unknown): string | null {
   return channelNameProblem(name) ?? null;
 }
 
-export function defaultBackends(): EpisodeBackends {
-  return {
-    writer: { kind: 'offline' },
-    video: { kind: 'offline' },
-    upscale: { kind: 'offline' },
-    interpolate: { kind: 'offline' },
-    music: { kind: 'offline' },
-  };
-}
-
 export function channelConfig(input: ChannelInput): ChannelConfig {
   const int = (v: number | undefined, dflt: number, min: number) => (Number.isInteger(v) && v! >= min ? v! : dflt);
   return {
     channel: input.channel,
-    backends: { ...defaultBackends(), ...(input.backends ?? {}) },
+    backends: { ...offlineBackends(), ...(input.backends ?? {}) },
     shots: int(input.shots, 3, 1),
     targetReady: int(input.targetReady, 2, 1),
     parallelEpisodes: int(input.parallelEpisodes, 1, 1),
@@ -154,6 +150,8 @@ export function channelConfig(input: ChannelInput): ChannelConfig {
     maxEpisodesPerRun: int(input.maxEpisodesPerRun, 200, 1),
     seed: int(input.seed, 1, 0),
     broadcast: input.broadcast ?? true,
+    parallelShots: input.parallelShots,
+    remoteTaskQueue: input.remoteTaskQueue,
   };
 }
 

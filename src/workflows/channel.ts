@@ -127,7 +127,11 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   async function startEpisode(): Promise<void> {
     const n = st.nextEpisode++;
     const theme = st.theme;
-    const episodeInput: EpisodeInput = { channel, episode: n, theme, shots: cfg.shots, seed: cfg.seed + n, backends: cfg.backends };
+    const episodeInput: EpisodeInput = {
+      channel, episode: n, theme, shots: cfg.shots, seed: cfg.seed + n, backends: cfg.backends,
+      ...(cfg.parallelShots ? { parallelShots: cfg.parallelShots } : {}),
+      ...(cfg.remoteTaskQueue ? { remoteTaskQueue: cfg.remoteTaskQueue } : {}),
+    };
     producing.set(n, { episode: n, theme });
     const fail = (err: unknown) => {
       st.failed++;

@@ -6,15 +6,12 @@ import { parseArgs } from 'node:util';
 import { loadChannelBackends } from '../../activities/gradio/config';
 import { channelDir } from '../../activities/paths';
 import { readSettings } from '../../config';
+import { episodeWorkflowId } from '../../shared/channel';
 import type { EpisodeInput, EpisodeManifest } from '../../shared/types';
 import { episodeInputProblem, offlineBackends } from '../../shared/validation';
 import { episodeProgressQuery, episodeWorkflow, type EpisodeProgress } from '../../workflows/episode';
 
 const USAGE = 'usage: webtv episode make --theme "…" [--shots N] [--backend offline|openai] [--seed S] [--channel name] [--episode N] [--parallel K] [--config file] [--json]';
-
-export function episodeWorkflowId(channel: string, episode: number): string {
-  return `${channel}/episode-${episode}`;
-}
 
 /** The next episode number this data directory has not used for `channel`. */
 export function nextEpisodeNumber(dataDir: string, channel: string): number {
