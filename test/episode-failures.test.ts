@@ -93,6 +93,25 @@ describe('episode failures on the real Temporal dev server', () => {
     assert.ok(fs.existsSync(manifest.episodePath));
   });
 
+  it('sends remote steps to the task queue the episode names, where only that worker serves them', async () => {
+    const dataDir = path.join(t.tmpDir, 'route');
+    const main = await t.startWorker({ dataDir, backends: defaultBackends() });
+    // Only the "GPU" worker knows the remote kind; the main worker would fail it as an unknown backend.
+    const gpu = await t.startWorker({ dataDir, backends: { ...defaultBackends(), gpuonly: { video: offlineBackend.video } } });
+    const inp = input('route', { shots: 1, remoteTaskQueue: gpu.taskQueue });
+    inp.backends.video = { kind: 'gpuonly' };
+    const handle = await t.client.workflow.start(episodeWorkflow, { taskQueue: main.taskQueue, workflowId: 'route/episode-1', args: [inp] });
+    const manifest = await handle.result();
+    const gen = manifest.steps.find((s) => s.step === 'generateShot')!;
+    assert.equal(gen.backend, 'gpuonly');
+    assert.equal(gen.degraded, undefined);
+    const queues = new Map((await handle.fetchHistory()).events!
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => [e.activityTaskScheduledEventAttributes!.activityType!.name!, e.activityTaskScheduledEventAttributes!.taskQueue!.name!]));
+    assert.equal(queues.get('generateShot'), gpu.taskQueue);
+    assert.equal(queues.get('upscaleShot'), main.taskQueue, 'offline steps stay on the main queue');
+  });
+
   for (const [name, over, message] of [
     ['an empty theme', { theme: '   ' }, /theme is empty/],
     ['zero shots', { shots: 0 }, /shot count must be a whole number from 1 to 50, got 0/],
