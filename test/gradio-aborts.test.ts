@@ -69,9 +69,12 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
 
     const started = Date.now();
     await handle.cancel();
+    // The activity waits for cancellation to complete (WAIT_CANCELLATION_COMPLETED): by now it has closed the client.
     await assert.rejects(handle.result(), /cancel/i);
-    await waitUntil('the cancelled job to leave the queue', async () => (await fx.state()).queued === 0, 5_000);
-    assert.ok(Date.now() - started < 10_000, `cancellation took ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `cancellation took ${Date.now() - started} ms to reach the activity`);
+    // Usually at once; on a loaded machine the app may only notice the closed stream at its next 15-s
+    // heartbeat write, so allow one heartbeat period. What matters is that the job never runs (below).
+    await waitUntil('the cancelled job to leave the queue', async () => (await fx.state()).queued === 0, 20_000);
 
     const first = t.client.workflow.getHandle(running.workflowId);
     await first.cancel();
