@@ -5,11 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../shared/types';
 import { appendActivityLog, writeFileAtomic } from './artifacts';
+import { airFormatProblems } from './broadcast/airFormat';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
 import type { MuxRequest } from './episode';
 
 export const LOUDNESS = { i: -23, tp: -2, lra: 11 } as const;
 export const GOP = BROADCAST.fps * 2;
+/** The mux makes audio exactly the video's length: within one AAC frame (1024 samples). */
+const AAC_FRAME_SEC = 1024 / BROADCAST.audioRate + 1e-3;
 
 /** Video encoding shared by every episode, so the concat demuxer on air sees one format. */
 export const BROADCAST_VIDEO = [
@@ -72,8 +75,8 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
       onProgress: (p) => actx.heartbeat({ stage: 'mux', fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
     });
     const p = await probe(tmp, actx.cancellationSignal);
-    const problem = broadcastFormatProblem(p, D);
-    if (problem) throw new Error(`the muxed episode is not in the broadcast format: ${problem}`);
+    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC });
+    if (problems.length) throw new Error(`the muxed episode is not in the broadcast format: ${problems.join('; ')}`);
     fs.renameSync(tmp, episodePath);
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -98,20 +101,4 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
   writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2));
   appendActivityLog(dir, { step: 'muxEpisode', backend: 'ffmpeg', attempt, outcome: 'made', ms: Date.now() - started });
   return manifest;
-}
-
-/** What must hold before an episode may air: one format, and audio exactly as long as video (±1 AAC frame). */
-export function broadcastFormatProblem(p: Awaited<ReturnType<typeof probe>>, expectedSec: number): string | undefined {
-  const v = p.video;
-  const a = p.audio;
-  if (!v || v.codec !== 'h264') return `video must be H.264, got ${v?.codec ?? 'none'}`;
-  if (v.width !== BROADCAST.width || v.height !== BROADCAST.height) return `video must be ${BROADCAST.width}×${BROADCAST.height}, got ${v.width}×${v.height}`;
-  if (Math.abs(v.fps - BROADCAST.fps) > 0.01) return `video must be ${BROADCAST.fps} fps, got ${v.fps}`;
-  if (v.pixFmt !== BROADCAST.pixFmt) return `pixel format must be ${BROADCAST.pixFmt}, got ${v.pixFmt}`;
-  if (!a || a.codec !== 'aac' || a.sampleRate !== BROADCAST.audioRate || a.channels !== 2) return `audio must be AAC ${BROADCAST.audioRate} Hz stereo, got ${a ? `${a.codec} ${a.sampleRate} Hz ${a.channels} ch` : 'none'}`;
-  const vd = v.durationSec ?? p.durationSec;
-  const ad = a.durationSec ?? p.durationSec;
-  if (Math.abs(vd - expectedSec) > 1 / BROADCAST.fps) return `video lasts ${vd.toFixed(3)} s, expected ${expectedSec.toFixed(3)} s`;
-  if (Math.abs(ad - vd) > 1024 / BROADCAST.audioRate + 1e-3) return `audio lasts ${ad.toFixed(3)} s but video ${vd.toFixed(3)} s; they must be equal`;
-  return undefined;
 }

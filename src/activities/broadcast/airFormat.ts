@@ -25,10 +25,18 @@ export async function h264ParameterSets(file: string, signal?: AbortSignal): Pro
   return hex.join('');
 }
 
-/** One frame at 24 fps. */
+/** One frame at 24 fps: the most audio and video may differ in length for a file to air. */
 const MAX_AV_MISMATCH_SEC = 1 / BROADCAST.fps;
 
-export function airFormatProblems(p: ProbeResult): string[] {
+export interface AirFormatLimits {
+  /** A tighter A/V length bound (the mux holds itself to one AAC frame). */
+  maxAvMismatchSec?: number;
+  /** The video must last this long, within one frame. */
+  expectedSec?: number;
+}
+
+/** Everything that keeps a file from airing; empty when it is in the one broadcast format. */
+export function airFormatProblems(p: ProbeResult, limits: AirFormatLimits = {}): string[] {
   const problems: string[] = [];
   const v = p.video;
   const a = p.audio;
@@ -45,8 +53,14 @@ export function airFormatProblems(p: ProbeResult): string[] {
     if (a.sampleRate !== BROADCAST.audioRate) problems.push(`audio ${a.sampleRate} Hz, expected ${BROADCAST.audioRate}`);
     if (a.channels !== BROADCAST.audioChannels) problems.push(`audio ${a.channels} channels, expected ${BROADCAST.audioChannels}`);
   }
-  if (v?.durationSec !== undefined && a?.durationSec !== undefined && Math.abs(v.durationSec - a.durationSec) > MAX_AV_MISMATCH_SEC) {
-    problems.push(`audio lasts ${a.durationSec.toFixed(3)} s but video ${v.durationSec.toFixed(3)} s; they must match within one frame`);
+  const vd = v ? (v.durationSec ?? p.durationSec) : undefined;
+  const ad = a ? (a.durationSec ?? p.durationSec) : undefined;
+  if (vd !== undefined && limits.expectedSec !== undefined && Math.abs(vd - limits.expectedSec) > 1 / BROADCAST.fps) {
+    problems.push(`video lasts ${vd.toFixed(3)} s, expected ${limits.expectedSec.toFixed(3)} s`);
+  }
+  const maxAv = limits.maxAvMismatchSec ?? MAX_AV_MISMATCH_SEC;
+  if (vd !== undefined && ad !== undefined && Math.abs(vd - ad) > maxAv) {
+    problems.push(`audio lasts ${ad.toFixed(3)} s but video ${vd.toFixed(3)} s; they must match within ${(maxAv * 1000).toFixed(0)} ms`);
   }
   return problems;
 }
