@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { startFixture, waitUntil, type Fixture } from './helpers/gradio';
 import { rootFailure, startGradioTemporal, type GradioTemporal } from './helpers/gradioTemporal';
-import { probe } from './helpers/mediaProbe';
+import { probe } from '../src/activities/ffmpeg';
 
 describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
   let fx: Fixture;
@@ -45,7 +45,7 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     await fx.release();
     const r = await t.client.workflow.getHandle(next.workflowId).result() as { attempt: number };
     assert.equal(r.attempt, 1);
-    assert.equal((await probe(next.outPath)).width, 576);
+    assert.equal((await probe(next.outPath)).video?.width, 576);
     const s = await fx.state();
     assert.equal(s.max_running, 1, 'no job ever ran beside another in the one slot');
     assert.equal(s.calls['/run'], 2, 'the hung job and the next one ran; the aborted queued retry never did');
@@ -92,7 +92,7 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     await fx.restart();
     const r = await t.client.workflow.getHandle(w.workflowId).result() as { attempt: number };
     assert.ok(r.attempt >= 2, `attempt ${r.attempt}`);
-    assert.equal((await probe(w.outPath)).height, 320);
+    assert.equal((await probe(w.outPath)).video?.height, 320);
     assert.equal((await fx.state()).calls['/run'], 1, 'the restarted server ran the job once');
   });
 });

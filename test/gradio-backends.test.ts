@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { gradioBackend } from '../src/activities/gradio/index';
 import type { BackendContext } from '../src/activities/backends';
 import { GRADIO_VERSIONS, startFixture, type Fixture } from './helpers/gradio';
-import { probe } from './helpers/mediaProbe';
+import { probe } from '../src/activities/ffmpeg';
 
 function context(dir: string, beats: Record<string, unknown>[] = []): BackendContext {
   return { signal: new AbortController().signal, heartbeat: (d) => { if (d) beats.push(d); }, scratchDir: dir };
@@ -34,15 +34,15 @@ for (const version of GRADIO_VERSIONS) {
       const shot = path.join(dir, 'shot.mp4');
       await gradioBackend.video!(spec({ params: { prompt: '$prompt', seed: '$seed', num_frames: 16, num_inference_steps: 10 } }), { prompt, seed: 42, outPath: shot }, context(dir, beats));
       const p1 = await probe(shot);
-      assert.deepEqual([p1.width, p1.height, p1.fps], [576, 320, 8]);
-      assert.ok(Math.abs(p1.duration - 2) < 0.2, `duration ${p1.duration}`);
+      assert.deepEqual([p1.video?.width, p1.video?.height, p1.video?.fps], [576, 320, 8]);
+      assert.ok(Math.abs(p1.durationSec - 2) < 0.2, `duration ${p1.durationSec}`);
       assert.ok(beats.some((b) => b.stage === 'running'), `heartbeats showed the job running: ${JSON.stringify(beats)}`);
       assert.ok(beats.some((b) => b.desc === 'denoising'), 'progress reached the heartbeat');
 
       const up = path.join(dir, 'up.mp4');
       await gradioBackend.upscale!(spec(), { prompt, seed: 42, inPath: shot, outPath: up }, context(dir));
       const p2 = await probe(up);
-      assert.deepEqual([p2.width, p2.height], [1024, 576]);
+      assert.deepEqual([p2.video?.width, p2.video?.height], [1024, 576]);
       const st = await fx.state();
       assert.equal(st.last['/upscale'].prompt, prompt, 'the upscaler got the same prompt');
       assert.equal(st.last['/run'].prompt, prompt);
@@ -51,14 +51,14 @@ for (const version of GRADIO_VERSIONS) {
       const smooth = path.join(dir, 'smooth.mp4');
       await gradioBackend.interpolate!(spec(), { inPath: up, outPath: smooth, fps: 24 }, context(dir));
       const p3 = await probe(smooth);
-      assert.equal(p3.fps, 24);
-      assert.equal(p3.width, 1024);
+      assert.equal(p3.video?.fps, 24);
+      assert.equal(p3.video?.width, 1024);
 
       const music = path.join(dir, 'music.wav');
       await gradioBackend.music!(spec(), { description: 'calm piano', durationSec: 2, seed: 1, outPath: music }, context(dir));
       const p4 = await probe(music);
       assert.ok(p4.audio && !p4.video);
-      assert.ok(Math.abs(p4.duration - 2) < 0.1, `music duration ${p4.duration}`);
+      assert.ok(Math.abs(p4.durationSec - 2) < 0.1, `music duration ${p4.durationSec}`);
       assert.equal((await fx.state()).last['/predict_full'].text, 'calm piano');
     });
   });

@@ -8,7 +8,7 @@ import { defaultBackends } from '../src/activities/registry';
 import { episodeWorkflow } from '../src/workflows/episode';
 import type { EpisodeInput } from '../src/shared/types';
 import { startFixture, type Fixture } from './helpers/gradio';
-import { probe } from './helpers/mediaProbe';
+import { probe } from '../src/activities/ffmpeg';
 import { startTemporal, type TestTemporal } from './helpers/temporal';
 
 describe('episodes with Gradio backends (Gradio 6.31.0 fixture)', () => {
@@ -38,8 +38,8 @@ describe('episodes with Gradio backends (Gradio 6.31.0 fixture)', () => {
     assert.ok(m.shots.some((s) => s.prompt === st.last['/upscale'].prompt), 'the upscaler got a shot\'s own prompt');
     assert.equal(st.max_running, 1, 'the one GPU slot was never shared');
     const p = await probe(m.episodePath);
-    assert.deepEqual([p.width, p.height, p.fps], [1024, 576, 24]);
-    assert.ok(p.audio && Math.abs(p.duration - 6) < 0.3, `duration ${p.duration}`);
+    assert.deepEqual([p.video?.width, p.video?.height, p.video?.fps], [1024, 576, 24]);
+    assert.ok(p.audio && Math.abs(p.durationSec - 6) < 0.3, `duration ${p.durationSec}`);
   });
 
   test('an upscaler that refuses for good: the episode goes on with the offline upscaler and says so', async () => {
@@ -58,6 +58,6 @@ describe('episodes with Gradio backends (Gradio 6.31.0 fixture)', () => {
     for (const s of m.steps.filter((x) => x.step === 'generateShot' || x.step === 'interpolateShot')) assert.equal(s.backend, 'gradio');
     const onDisk = JSON.parse(fs.readFileSync(m.manifestPath, 'utf8'));
     assert.equal(onDisk.degraded, true);
-    assert.deepEqual([(await probe(m.episodePath)).width], [1024]);
+    assert.deepEqual([(await probe(m.episodePath)).video?.width], [1024]);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startFixture, type Fixture } from './helpers/gradio';
 import { rootFailure, startGradioTemporal, type GradioTemporal } from './helpers/gradioTemporal';
-import { probe } from './helpers/mediaProbe';
+import { probe } from '../src/activities/ffmpeg';
 
 describe('Gradio faults through Temporal (Gradio 5.50.0 fixture)', () => {
   let fx: Fixture;
@@ -28,7 +28,7 @@ describe('Gradio faults through Temporal (Gradio 5.50.0 fixture)', () => {
     await fx.fault('busy', { times: 2 });
     const r = await t.run(video());
     assert.equal(r.attempt, 3);
-    assert.equal((await probe(r.outPath)).width, 576);
+    assert.equal((await probe(r.outPath)).video?.width, 576);
     assert.equal((await fx.state()).calls['/run'], 1, 'the busy attempts never ran');
   });
 

@@ -1,10 +1,10 @@
 // Brings an app's output file home at once (an app's file cache is temporary), only from the app's
 // own origin, bounded in size, under the name the caller chose, and checks with ffprobe that it is the
 // kind of media we asked for: corrupt files arrive as success.
-import { execa } from 'execa';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { probe } from '../ffmpeg';
 import { failure } from './failures';
 
 export interface DownloadOptions {
@@ -47,15 +47,12 @@ export async function downloadOutput(o: DownloadOptions): Promise<{ bytes: numbe
 }
 
 async function probeKind(file: string, kind: 'video' | 'audio', where: string, signal: AbortSignal): Promise<void> {
-  const r = await execa('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type:format=duration', '-of', 'json', file], { reject: false, cancelSignal: signal });
-  let streams: { codec_type?: string }[] = [];
-  let duration = 0;
-  try {
-    const j = JSON.parse(String(r.stdout));
-    streams = j.streams ?? [];
-    duration = parseFloat(j.format?.duration ?? '0');
-  } catch { /* unreadable: handled below */ }
-  if (r.exitCode !== 0 || !streams.some((s) => s.codec_type === kind) || !(duration > 0)) {
-    throw failure('GradioBadOutput', `${where}: the app returned a file ffprobe does not read as ${kind} (${String(r.stderr).split('\n')[0] || 'no such stream'}); retrying`, true);
+  let why = 'no such stream';
+  const p = await probe(file, signal).catch((err: Error) => {
+    why = err.message;
+    return undefined;
+  });
+  if (!p?.[kind] || !(p.durationSec > 0)) {
+    throw failure('GradioBadOutput', `${where}: the app returned a file ffprobe does not read as ${kind} (${why}); retrying`, true);
   }
 }
