@@ -1,7 +1,7 @@
 // The channel's input, state and status shapes, and its defaults. Pure: the workflow bundle imports it.
 import type { EpisodeBackends } from './types';
 import { DEFAULT_THEME } from './theme';
-import { channelNameProblem, offlineBackends } from './validation';
+import { offlineBackends } from './validation';
 
 /**
  * What starts a channel (also what `temporal workflow start --type channelWorkflow --input '{...}'`
@@ -132,11 +132,6 @@ export const SLOT_COUNT = 2;
 export const channelWorkflowId = (channel: string) => `channel/${channel}`;
 export const broadcastWorkflowId = (channel: string) => `broadcast/${channel}`;
 export const episodeWorkflowId = (channel: string, n: number) => `${channel}/episode-${n}`;
-
-/** Channel names become workflow ids, folder names and stream paths. */
-export function checkChannelName(name: unknown): string | null {
-  return channelNameProblem(name) ?? null;
-}
 
 export function channelConfig(input: ChannelInput): ChannelConfig {
   const int = (v: number | undefined, dflt: number, min: number) => (Number.isInteger(v) && v! >= min ? v! : dflt);

@@ -1,6 +1,7 @@
 // channelWorkflow (id channel/<name>): forever keeps a few finished episodes ready ahead of air by
 // starting episodeWorkflow children, holds the theme, and puts the next ready episode into the slot
 // file the on-air ffmpeg will open next. Its state travels through continue-as-new.
+import { channelNameProblem } from '../shared/validation';
 import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition,
   continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
@@ -8,7 +9,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createBroadcastActivities } from '../activities/broadcast/index';
 import {
-  SLOT_COUNT, broadcastWorkflowId, channelConfig, checkChannelName, episodeWorkflowId, initialChannelState,
+  SLOT_COUNT, broadcastWorkflowId, channelConfig, episodeWorkflowId, initialChannelState,
   type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef,
 } from '../shared/channel';
 import {
@@ -42,7 +43,7 @@ function errorText(err: unknown): string {
 }
 
 export async function channelWorkflow(input: ChannelInput): Promise<void> {
-  const badName = checkChannelName(input.channel);
+  const badName = channelNameProblem(input.channel);
   if (badName) throw ApplicationFailure.nonRetryable(badName, 'InvalidChannel');
   const cfg = channelConfig(input);
   let st: ChannelState;

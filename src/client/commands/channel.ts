@@ -1,9 +1,10 @@
 // `webtv channel start|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
+import { channelNameProblem } from '../../shared/validation';
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { loadChannelBackends } from '../../activities/gradio/config';
-import { channelWorkflowId, checkChannelName, type ChannelInput, type ChannelStatus } from '../../shared/channel';
+import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
 import { checkTheme } from '../../shared/theme';
 import type { EpisodeBackends } from '../../shared/types';
@@ -18,7 +19,7 @@ class UsageError extends Error {}
 
 function channelArg(name: string | undefined): string {
   if (!name) throw new UsageError('missing channel name');
-  const problem = checkChannelName(name);
+  const problem = channelNameProblem(name);
   if (problem) throw new UsageError(problem);
   return name;
 }

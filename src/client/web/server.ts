@@ -1,6 +1,7 @@
 // Our small web server: the player page, its scripts (mpegts.js and hls.js served from our own
 // node_modules, no CDN), HLS files when the broadcast writes them, and a JSON API over the channel
 // workflow's query and update. Reading is open; control needs the token from WEBTV_CONTROL_TOKEN.
+import { channelNameProblem } from '../../shared/validation';
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { timingSafeEqual } from 'node:crypto';
@@ -9,7 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { channelWorkflowId, checkChannelName } from '../../shared/channel';
+import { channelWorkflowId } from '../../shared/channel';
 import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -78,7 +79,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   function channelOf(url: URL): string {
     const name = url.searchParams.get('channel') ?? opts.defaultChannel;
-    const problem = checkChannelName(name);
+    const problem = channelNameProblem(name);
     if (problem) throw new HttpError(400, problem);
     return name;
   }
