@@ -37,9 +37,8 @@ const WRITER: ActivityOptions = {
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidShotList'] },
 };
 
-const local = proxyActivities<Activities>(LOCAL);
-const remote = proxyActivities<Activities>(REMOTE);
-const writer = proxyActivities<Activities>(WRITER);
+// Every call passes its own full options (LOCAL, REMOTE or WRITER) with a summary for the Web UI.
+const acts = proxyActivities<Activities>(LOCAL);
 
 const OFFLINE: BackendSpec = { kind: 'offline' };
 
@@ -53,7 +52,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   const say = (line: string) => setCurrentDetails(`**${channel} #${episode}** — ${line}`);
   say('writing the shot list');
 
-  const list = await writer.writeShotList.executeWithOptions(
+  const list = await acts.writeShotList.executeWithOptions(
     { ...WRITER, summary: `shot list (${backends.writer.kind}): ${input.shots} shots` },
     [{ ...ref, theme, shots: input.shots, seed, writer: backends.writer }],
   );
@@ -87,7 +86,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   const durationSec = input.shots * SHOT_SECONDS;
   const description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
   const music = step('music', 'composeMusic', `music, ${durationSec} s`, (spec, o) =>
-    (spec.kind === 'offline' ? local : remote).composeMusic.executeWithOptions(o, [{ ...ref, description, durationSec, seed, backend: spec }]));
+    acts.composeMusic.executeWithOptions(o, [{ ...ref, description, durationSec, seed, backend: spec }]));
   // Awaited after the shots; if a shot fails first, its rejection must not go unhandled meanwhile.
   music.catch(() => {});
 
@@ -96,12 +95,11 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     const shotSeed = (seed + i * 7919) % 2147483647;
     const label = `shot ${i + 1}/${input.shots} — "${prompt.slice(0, 60)}${prompt.length > 60 ? '…' : ''}"`;
     const base = { ...ref, shot: i, prompt, seed: shotSeed };
-    const pick = (spec: BackendSpec) => (spec.kind === 'offline' ? local : remote);
-    const generated = await step('video', 'generateShot', `generate ${label}`, (spec, o) => pick(spec).generateShot.executeWithOptions(o, [{ ...base, backend: spec }]), i);
+    const generated = await step('video', 'generateShot', `generate ${label}`, (spec, o) => acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec }]), i);
     // The upscaler gets the very prompt the shot was generated from.
-    const upscaled = await step('upscale', 'upscaleShot', `upscale ${label}`, (spec, o) => pick(spec).upscaleShot.executeWithOptions(o, [{ ...base, inPath: generated.path, backend: spec }]), i);
+    const upscaled = await step('upscale', 'upscaleShot', `upscale ${label}`, (spec, o) => acts.upscaleShot.executeWithOptions(o, [{ ...base, inPath: generated.path, backend: spec }]), i);
     const interpolated = await step('interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>
-      pick(spec).interpolateShot.executeWithOptions(o, [{ ...base, inPath: upscaled.path, fps: BROADCAST.fps, backend: spec }]), i);
+      acts.interpolateShot.executeWithOptions(o, [{ ...base, inPath: upscaled.path, fps: BROADCAST.fps, backend: spec }]), i);
     progress.shotsDone++;
     say(`${progress.shotsDone}/${input.shots} shots made`);
     return { index: i, prompt, seed: shotSeed, generated: generated.path, upscaled: upscaled.path, interpolated: interpolated.path };
@@ -111,7 +109,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   const song = await music;
   progress.stage = 'muxing';
   say('muxing');
-  const manifest = await local.muxEpisode.executeWithOptions({ ...LOCAL, summary: `mux ${input.shots} shots + music` }, [{
+  const manifest = await acts.muxEpisode.executeWithOptions({ ...LOCAL, summary: `mux ${input.shots} shots + music` }, [{
     ...ref,
     workflowId: workflowInfo().workflowId,
     theme,
