@@ -52,6 +52,10 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
   });
 
   test('a Temporal cancellation closes the client: a queued job leaves the queue at once, a running one is dropped', async () => {
+    // A fresh app: after the test above, Gradio 6.31 was seen keeping a queue entry the cancelled job
+    // below then never cleared (reproducible when the two run in one fixture; see the closing note).
+    await fx.kill();
+    await fx.restart();
     await fx.fault('hang', { endpoint: '/run' });
     const running = await t.start(video(60));
     await waitUntil('the first job running', async () => (await fx.state()).running === 1, 15_000);
