@@ -28,7 +28,7 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "webtv web-page it's "));
   const ports = { temporal: await freePort(), temporalUi: await freePort(), rtmp: await freePort(), flv: await freePort(), web: await freePort() };
   stack = await startStack({
-    dataDir, namespace: 'default', taskQueue: 'webtv', channel: 'default', bind: '127.0.0.1', ports, hls: true, extraRtmp: [],
+    dataDir, taskQueue: 'webtv', channel: 'default', bind: '127.0.0.1', ports, hls: true, extraRtmp: [],
     channelOptions: { shots: 1, targetReady: 2 },
     log: () => {},
   });

@@ -1,8 +1,9 @@
 // `webtv channel start|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
 import { channelNameProblem } from '../../shared/validation';
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
+import { connectClient, temporalTarget } from '../../temporal/connection';
 import { loadChannelBackends } from '../../activities/gradio/config';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
@@ -93,11 +94,8 @@ async function dispatch(argv: string[]): Promise<number> {
   if (!['start', 'theme', 'pause', 'resume', 'skip', 'status'].includes(action)) throw new UsageError(`unknown action "${action}"`);
   const name = channelArg(nameArg);
   const settings = readSettings();
-  const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: 5_000 }).catch((err) => {
-    throw new Error(`cannot reach Temporal at ${settings.temporalAddress} (${err.message}); start it with "npm start" or set TEMPORAL_ADDRESS`);
-  });
+  const { client, connection } = await connectClient(temporalTarget());
   try {
-    const client = new Client({ connection, namespace: settings.namespace });
     const handle = client.workflow.getHandle(channelWorkflowId(name));
     switch (action) {
       case 'start': {

@@ -1,10 +1,10 @@
 // `webtv dev`: the embedded default — the Temporal dev server (cached pinned CLI, SQLite under the data
 // directory, Web UI) and a worker — until Ctrl-C.
-import { NativeConnection } from '@temporalio/worker';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { startDevServer } from '../../temporal/devServer';
+import { connectWorker, devServerTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerLogging } from '../../workers/worker';
 
@@ -18,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
     uiPort: Number(values['ui-port']),
   });
   console.error(`Temporal dev server at ${server.address}; Web UI at ${server.uiUrl}`);
-  const connection = await NativeConnection.connect({ address: server.address });
+  const connection = await connectWorker(devServerTarget(server.address));
   const worker = await createWorker({ connection, taskQueue: settings.taskQueue, deps: activityDepsFromEnv(settings.dataDir) });
   console.error(`worker on task queue "${settings.taskQueue}", data in ${settings.dataDir}. Ctrl-C stops everything.`);
   // The SDK's worker shuts down on SIGINT/SIGTERM by itself; then the server goes.

@@ -1,11 +1,12 @@
 // `webtv episode make --theme "…" [--shots N] [--backend offline|openai] [--seed S] [--json]`: runs one
 // episodeWorkflow on the Temporal Service and prints the episode's path (or its manifest), with progress.
-import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadChannelBackends } from '../../activities/gradio/config';
 import { channelDir } from '../../activities/paths';
 import { readSettings } from '../../config';
+import { connectClient, temporalTarget } from '../../temporal/connection';
 import { episodeWorkflowId } from '../../shared/channel';
 import type { EpisodeInput, EpisodeManifest } from '../../shared/types';
 import { episodeInputProblem, offlineBackends } from '../../shared/validation';
@@ -65,11 +66,8 @@ function progressLine(p: EpisodeProgress): string {
 export async function run(argv: string[]): Promise<number> {
   const settings = readSettings();
   const { input, json } = parseEpisodeArgs(argv, settings.dataDir);
-  const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: 5_000 }).catch((err) => {
-    throw new Error(`cannot reach Temporal at ${settings.temporalAddress} (${err.message}); start it with "webtv dev" or set TEMPORAL_ADDRESS`);
-  });
+  const { client, connection } = await connectClient(temporalTarget());
   try {
-    const client = new Client({ connection, namespace: settings.namespace });
     const workflowId = episodeWorkflowId(input.channel, input.episode);
     // Same id again: attach to the running or finished episode instead of making it twice.
     const handle = await client.workflow.start(episodeWorkflow, {

@@ -1,9 +1,8 @@
 // `webtv start` (npm start): the whole product on one machine — Temporal dev server (cached pinned
 // binary, SQLite under the data dir, Web UI), a worker, the RTMP server, the web page, and channel
 // `default` on offline backends. Run again, it resumes the same channel from the SQLite file.
-// With TEMPORAL_ADDRESS set it uses that server instead of starting one.
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+// With TEMPORAL_ADDRESS (or a Temporal profile naming an address) set it uses that Service instead of starting one.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { readSettings } from '../../config';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker } from '../../workers/worker';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
+import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../../temporal/connection';
 import { channelWorkflowId, type ChannelInput } from '../../shared/channel';
 import { DEFAULT_THEME } from '../../shared/theme';
 import { assertPortFree, startRtmpServer } from '../rtmp';
@@ -18,9 +18,8 @@ import { startWebServer } from '../web/server';
 
 export interface StackOptions {
   dataDir: string;
-  /** host:port of an existing Temporal; when unset a dev server is started. */
-  temporalAddress?: string;
-  namespace: string;
+  /** An existing Temporal Service (address, namespace, TLS, API key); when unset a dev server is started. */
+  temporal?: TemporalTarget;
   taskQueue: string;
   channel: string;
   bind: string;
@@ -49,10 +48,10 @@ function port(env: string | undefined, dflt: number, name: string): number {
 
 export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOptions {
   const s = readSettings(env);
+  const temporal = temporalTarget(env);
   return {
     dataDir: s.dataDir,
-    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
-    namespace: s.namespace,
+    ...(temporal.configured ? { temporal } : {}),
     taskQueue: s.taskQueue,
     channel: env.WEBTV_CHANNEL || 'default',
     bind: env.WEBTV_BIND || '127.0.0.1',
@@ -85,24 +84,25 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   try {
     fs.mkdirSync(o.dataDir, { recursive: true });
     let dev: DevServer | null = null;
-    let address = o.temporalAddress;
-    if (!address) {
+    let target = o.temporal;
+    if (!target) {
       await assertPortFree(o.ports.temporal, '127.0.0.1', 'Temporal');
       await assertPortFree(o.ports.temporalUi, '127.0.0.1', 'Temporal Web UI');
       log('starting the Temporal dev server…');
       dev = await startDevServer({ dbFile: path.join(o.dataDir, 'temporal', 'webtv.db'), port: o.ports.temporal, uiPort: o.ports.temporalUi });
       stops.push(() => dev!.stop());
-      address = dev.address;
+      target = devServerTarget(dev.address);
     }
+    const address = target.address;
     const rtmp = await startRtmpServer({ rtmpPort: o.ports.rtmp, httpPort: o.ports.flv, bind: o.bind, storeDir: path.join(o.dataDir, 'nms') });
     stops.push(() => rtmp.stop());
 
-    const nativeConnection = await NativeConnection.connect({ address });
+    const nativeConnection = await connectWorker(target);
     stops.push(() => nativeConnection.close());
     const hlsDir = o.hls ? path.join(o.dataDir, 'hls') : undefined;
     const worker = await createWorker({
       connection: nativeConnection,
-      namespace: o.namespace,
+      namespace: target.namespace,
       taskQueue: o.taskQueue,
       deps: {
         ...activityDepsFromEnv(o.dataDir),
@@ -115,9 +115,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       await running;
     });
 
-    const connection = await Connection.connect({ address });
+    const { client, connection } = await connectClient(target);
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: o.namespace });
     // Offline interpolation by frame blending (~10× faster than motion compensation) so that, on a small
     // machine, the default channel comes as close as it can to making episodes as fast as they air.
     const input: ChannelInput = {
@@ -140,7 +139,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       `  AI WebTV is on air — channel "${o.channel}"`,
       `  Watch:            ${web.url}`,
       `  HTTP-FLV:         ${rtmp.flvUrl(o.channel)}`,
-      `  Temporal Web UI:  ${uiUrl ?? `(your Temporal at ${address})`}`,
+      `  Temporal Web UI:  ${uiUrl ?? `(your Temporal at ${target.describe})`}`,
       `  Control token:    ${tokenFile ? `in ${tokenFile}` : 'from WEBTV_CONTROL_TOKEN'}`,
       '  Ctrl-C stops everything; running again resumes the channel.',
       '',

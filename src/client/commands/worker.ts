@@ -1,7 +1,7 @@
-// `webtv worker`: a worker on the task queue, against the Temporal Service at TEMPORAL_ADDRESS.
-import { NativeConnection } from '@temporalio/worker';
+// `webtv worker`: a worker on the task queue, against the Temporal Service the environment or profile names.
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
+import { connectWorker, temporalTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerLogging } from '../../workers/worker';
 
@@ -10,11 +10,10 @@ export async function run(argv: string[]): Promise<number> {
   const settings = readSettings();
   installWorkerLogging();
   const taskQueue = values['task-queue'] ?? settings.taskQueue;
-  const connection = await NativeConnection.connect({ address: settings.temporalAddress }).catch((err) => {
-    throw new Error(`cannot reach Temporal at ${settings.temporalAddress} (${err.message}); start it with "webtv dev" or set TEMPORAL_ADDRESS`);
-  });
-  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue, deps: activityDepsFromEnv(settings.dataDir) });
-  console.error(`worker on task queue "${taskQueue}" at ${settings.temporalAddress}, data in ${settings.dataDir}`);
+  const target = temporalTarget();
+  const connection = await connectWorker(target);
+  const worker = await createWorker({ connection, namespace: target.namespace, taskQueue, deps: activityDepsFromEnv(settings.dataDir) });
+  console.error(`worker on task queue "${taskQueue}" at ${target.describe}, data in ${settings.dataDir}`);
   await worker.run();
   await connection.close();
   return 0;
