@@ -6,11 +6,18 @@ import { z } from 'zod';
 const schema = z.object({
   WEBTV_TASK_QUEUE: z.string().min(1).default('webtv'),
   WEBTV_DATA_DIR: z.string().min(1).default('./.webtv'),
+  WEBTV_LOG: z.enum(['warn', 'info', 'debug']).default('warn'),
+  // A port (served on loopback) or host:port, e.g. 0.0.0.0:9464 in a container.
+  WEBTV_METRICS_PORT: z.string().regex(/^(?:[\w.-]+:)?\d{1,5}$/, 'expected a port (9464) or host:port (0.0.0.0:9464)').optional(),
 });
 
 export interface Settings {
   taskQueue: string;
   dataDir: string;
+  /** Worker log level (the SDK's own lines stay quiet at warn). */
+  logLevel: 'WARN' | 'INFO' | 'DEBUG';
+  /** host:port of the worker's Prometheus exporter (Temporal SDK metrics), if any. */
+  metricsAddress?: string;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -23,5 +30,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     taskQueue: e.WEBTV_TASK_QUEUE,
     dataDir: path.resolve(e.WEBTV_DATA_DIR),
+    logLevel: e.WEBTV_LOG === 'debug' ? 'DEBUG' : e.WEBTV_LOG === 'info' ? 'INFO' : 'WARN',
+    ...(e.WEBTV_METRICS_PORT ? { metricsAddress: e.WEBTV_METRICS_PORT.includes(':') ? e.WEBTV_METRICS_PORT : `127.0.0.1:${e.WEBTV_METRICS_PORT}` } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from '../activities/index';
+import type { Settings } from '../config';
 
 export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
 
@@ -29,8 +30,14 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
   });
 }
 
-/** Worker logs at WARN (webpack and state lines would bury what matters); WEBTV_LOG=info|debug for more. */
-export function installWorkerLogging(env: NodeJS.ProcessEnv = process.env): void {
-  const level = env.WEBTV_LOG === 'debug' ? 'DEBUG' : env.WEBTV_LOG === 'info' ? 'INFO' : 'WARN';
-  Runtime.install({ logger: new DefaultLogger(level) });
+/**
+ * The process's one Temporal runtime: logs at WARN by default (webpack and state lines would bury what
+ * matters; WEBTV_LOG=info|debug for more), and the SDK's Prometheus exporter of worker metrics (task slots,
+ * poll and schedule-to-start latencies, activity failures) at WEBTV_METRICS_PORT.
+ */
+export function installWorkerRuntime(settings: Pick<Settings, 'logLevel' | 'metricsAddress'>): void {
+  Runtime.install({
+    logger: new DefaultLogger(settings.logLevel),
+    ...(settings.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: settings.metricsAddress } } } } : {}),
+  });
 }

@@ -6,12 +6,12 @@ import { readSettings } from '../../config';
 import { startDevServer } from '../../temporal/devServer';
 import { connectWorker, devServerTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
-import { createWorker, installWorkerLogging } from '../../workers/worker';
+import { createWorker, installWorkerRuntime } from '../../workers/worker';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '7233' }, 'ui-port': { type: 'string', default: '8233' } }, strict: true });
   const settings = readSettings();
-  installWorkerLogging();
+  installWorkerRuntime(settings);
   const server = await startDevServer({
     dbFile: path.join(settings.dataDir, 'temporal', 'webtv.db'),
     port: Number(values.port),

@@ -2,13 +2,12 @@
 // binary, SQLite under the data dir, Web UI), a worker, the RTMP server, the web page, and channel
 // `default` on offline backends. Run again, it resumes the same channel from the SQLite file.
 // With TEMPORAL_ADDRESS (or a Temporal profile naming an address) set it uses that Service instead of starting one.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readSettings } from '../../config';
 import { activityDepsFromEnv } from '../../workers/deps';
-import { createWorker } from '../../workers/worker';
+import { createWorker, installWorkerRuntime } from '../../workers/worker';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../../temporal/connection';
 import { channelWorkflowId, type ChannelInput } from '../../shared/channel';
@@ -157,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   // The worker's own INFO lines (webpack, state changes) would bury the URLs; WEBTV_LOG=info brings them back.
-  Runtime.install({ logger: new DefaultLogger(process.env.WEBTV_LOG === 'info' ? 'INFO' : 'WARN') });
+  installWorkerRuntime(readSettings());
   const stack = await startStack(stackOptionsFromEnv());
   await new Promise<void>((resolve) => {
     const onSignal = () => {

@@ -3,12 +3,12 @@ import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { connectWorker, temporalTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
-import { createWorker, installWorkerLogging } from '../../workers/worker';
+import { createWorker, installWorkerRuntime } from '../../workers/worker';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'task-queue': { type: 'string' } }, strict: true });
   const settings = readSettings();
-  installWorkerLogging();
+  installWorkerRuntime(settings);
   const taskQueue = values['task-queue'] ?? settings.taskQueue;
   const target = temporalTarget();
   const connection = await connectWorker(target);
