@@ -2,7 +2,7 @@
 // servers actually produce (as measured in shared/notes/gradio.md), without a server.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { classifyAppError, retryDelayMs } from '../src/activities/gradio/failures';
+import { appErrorText, classifyAppError, retryDelayMs } from '../src/activities/gradio/failures';
 import { parseGradioSpec, resolveParams } from '../src/activities/gradio/spec';
 
 describe('Gradio failure classification', () => {
@@ -28,6 +28,61 @@ describe('Gradio failure classification', () => {
       assert.ok(f.message.startsWith('video via Gradio app x /run: '), f.message);
     });
   }
+
+  // Transient GPU / infrastructure failures as Spaces report them (gr.Error text, or ZeroGPU's title and
+  // message as appErrorText joins them; ZeroGPU's texts as spaces 0.51 words them): retried, own type.
+  const gpu: [string, string][] = [
+    ['CUDA out of memory', 'Injected fault in /run: CUDA out of memory (fake)'],
+    ['CUDA OOM with torch\'s detail', 'CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 14.75 GiB total capacity; 12.01 GiB already allocated)'],
+    ['torch OutOfMemoryError class name', 'ZeroGPU worker error: OutOfMemoryError'],
+    ['another CUDA error', 'CUDA error: an illegal memory access was encountered'],
+    ['device-side assert', 'RuntimeError: CUDA error: device-side assert triggered'],
+    ['cuBLAS failure', 'CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`'],
+    ['cuDNN failure', 'cuDNN error: CUDNN_STATUS_INTERNAL_ERROR'],
+    ['no CUDA device', 'No CUDA GPUs are available'],
+    ['GPU task aborted', 'GPU task aborted'],
+    ['ZeroGPU abort with its title', 'ZeroGPU worker error: GPU task aborted'],
+    ['ZeroGPU worker error (class name only)', 'ZeroGPU worker error: RuntimeError'],
+    ['ZeroGPU no GPU available', 'ZeroGPU queue timeout: No GPU was available after 60s Retry later'],
+    ['ZeroGPU scheduler', 'ZeroGPU client error: No GPU was available'],
+    ['ZeroGPU pending credits', 'ZeroGPU pending credits exceeded: You have too many ZeroGPU credits allocated to running tasks. Try again once some of those tasks have completed.'],
+    ['no GPU available (plain)', 'No GPU available right now, please retry'],
+    ['process killed mid-call', 'The worker process was killed while generating'],
+    ['killed by signal', 'ffmpeg was killed by signal 9'],
+    ['exit code 137', 'the inference subprocess exited with code 137'],
+    ['bare "Killed"', 'Killed'],
+    ['process pool broken', 'BrokenProcessPool: A process in the process pool was terminated abruptly while the future was running or pending.'],
+  ];
+  for (const [what, text] of gpu) {
+    test(`${what}: "${text.slice(0, 60)}" → GradioGpuError, retryable`, () => {
+      const f = classifyAppError(new Error(text), 'upscale via Gradio app x /upscale');
+      assert.equal(f.type, 'GradioGpuError', f.message);
+      assert.equal(f.nonRetryable, false);
+      assert.ok(f.message.includes(text), f.message);
+      assert.match(f.message, /retrying with backoff/);
+    });
+  }
+
+  // Errors about our input stay non-retryable, even when they name the GPU or memory in passing.
+  const ours: [string, string][] = [
+    ['Invalid input: the video must be at most 4 s long', 'GradioBadInput'],
+    ['ZeroGPU illegal duration: The requested GPU duration (180s) is larger than the maximum allowed', 'GradioAppError'],
+    ['The prompt was rejected by the safety filter', 'GradioAppError'],
+    ['Input video has no frames', 'GradioAppError'],
+  ];
+  for (const [text, type] of ours) {
+    test(`about our input: "${text.slice(0, 60)}" → ${type}, not retried`, () => {
+      const f = classifyAppError(new Error(text), 'w');
+      assert.equal(f.type, type, f.message);
+      assert.equal(f.nonRetryable, true);
+    });
+  }
+
+  test('an app error\'s title is read before its message; the default title "Error" is not', () => {
+    assert.equal(appErrorText({ title: 'ZeroGPU worker error', message: 'OutOfMemoryError' }), 'ZeroGPU worker error: OutOfMemoryError');
+    assert.equal(appErrorText({ title: 'Error', message: 'Invalid input' }), 'Invalid input');
+    assert.equal(appErrorText({ message: undefined }), 'An error occurred');
+  });
 
   test('the wait an app asks for becomes the next retry delay', () => {
     assert.equal(retryDelayMs('Try again in 0:05:12'), 312_000);

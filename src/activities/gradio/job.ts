@@ -2,7 +2,7 @@
 // own deadline, and Temporal cancellation. Aborting closes the client (which dequeues or discards the
 // job); job.cancel() is never used, since it frees the app's slot while the work goes on.
 import type { AppConnection } from './connection';
-import { classifyAppError, failure } from './failures';
+import { appErrorText, classifyAppError, failure } from './failures';
 
 export interface JobOptions {
   endpoint: string;
@@ -52,7 +52,7 @@ export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unk
       } else if (msg.type === 'log') {
         beat({ log: String(msg.log ?? '').slice(0, 200) });
       } else if (msg.type === 'status') {
-        if (msg.stage === 'error') throw classifyAppError(msg.message ?? 'An error occurred', where);
+        if (msg.stage === 'error') throw classifyAppError(appErrorText(msg), where);
         if (msg.stage === 'complete') break;
         if (msg.original_msg === 'process_starts') beat({ stage: 'running', position: 0 });
         else if (msg.progress_data) {
