@@ -1,10 +1,12 @@
 // The Gradio backend kind: each capability calls the app its spec names. One connection per call
 // (i.e. per activity attempt), checked, submitted, downloaded under our name, and always closed.
+import path from 'node:path';
 import type { BackendContext, BackendImpl, BackendSpec, MediaCapability } from '../backends';
 import { connectApp, endpointParams, requireSignature } from './connection';
 import { downloadOutput } from './download';
 import { runJob } from './job';
 import { fileInput, outputFile } from './shapes';
+import { uploadInput } from './upload';
 import { OUTPUT_KIND, parseGradioSpec, resolveParams } from './spec';
 
 interface CallRequest {
@@ -25,7 +27,9 @@ export async function callGradio(capability: MediaCapability, spec: BackendSpec,
     const values = { ...req.values };
     for (const [name, file] of Object.entries(req.files)) {
       const target = Object.entries(call.params).find(([, v]) => v === `$${name}`)?.[0];
-      values[name] = fileInput(file, params.find((p) => p.parameter_name === target), conn.major);
+      ctx.heartbeat({ stage: 'uploading', app: call.app, file: path.basename(file) });
+      const uploaded = await uploadInput(conn, file, 'video', where);
+      values[name] = fileInput(uploaded, params.find((p) => p.parameter_name === target), conn.major);
     }
     const named = resolveParams(call.params, values);
     // Positional in the endpoint's order (works on every supported version), defaults for the rest.
