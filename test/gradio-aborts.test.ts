@@ -33,7 +33,8 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     await assert.rejects(t.client.workflow.getHandle(first.workflowId).result(), (err) => {
       const f = rootFailure(err);
       assert.equal(f.type, 'GradioTimeout');
-      assert.match(f.message, /no result within our deadline of 2 s/);
+      // Attempt 2 never left the queue: the message says so, and that it was dropped from it.
+      assert.match(f.message, /the job was still queued at position 0 of 1 when our deadline of 2 s passed; it was dropped from the app's queue and never ran/);
       return true;
     });
     assert.ok(Date.now() - started < 8_000, 'attempt 2 was aborted at its 2 s deadline, not left waiting');
@@ -49,6 +50,30 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     const s = await fx.state();
     assert.equal(s.max_running, 1, 'no job ever ran beside another in the one slot');
     assert.equal(s.calls['/run'], 2, 'the hung job and the next one ran; the aborted queued retry never did');
+  });
+
+  test('a job still running at the deadline: the failure and the heartbeat say it holds the app\'s slot', async () => {
+    await fx.fault('hang', { endpoint: '/run' });
+    // A long backoff keeps the activity pending after attempt 1, showing what attempt 1 left behind.
+    const w = await t.start({ ...video(2, 2), initialIntervalMs: 120_000, maximumIntervalMs: 120_000 });
+    const handle = t.client.workflow.getHandle(w.workflowId);
+    try {
+      const pending = await waitUntil('attempt 1 to fail at its deadline', async () => {
+        const p = (await handle.describe()).raw.pendingActivities?.[0];
+        return p?.lastFailure?.message ? p : undefined;
+      }, 30_000);
+      assert.match(pending.lastFailure!.message!, /the job was still running when our deadline of 2 s passed; we stopped waiting, but our abandoned job is still running on the app and holds its slot until its function returns: the next attempt may wait behind it/);
+      const payload = pending.heartbeatDetails?.payloads?.[0];
+      const beat = payload ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload as any) : undefined;
+      assert.equal(beat?.stage, 'deadline passed while running', JSON.stringify(beat));
+      assert.match(String(beat?.slot), /holds its slot until its function returns/);
+      assert.equal((await fx.state()).running, 1, 'and the app is indeed still running it');
+    } finally {
+      await handle.cancel();
+      await assert.rejects(handle.result(), /cancel/i);
+      await fx.release();
+      await waitUntil('the hung job to end', async () => (await fx.state()).running === 0, 10_000);
+    }
   });
 
   test('a Temporal cancellation closes the client: a queued job leaves the queue at once, a running one is dropped', async () => {

@@ -7,7 +7,9 @@ import { appErrorText, classifyAppError, failure } from './failures';
 export interface JobOptions {
   endpoint: string;
   args: unknown[] | Record<string, unknown>;
+  /** Time left for this job; `deadlineSec` is the whole attempt's deadline, named in the message. */
   deadlineMs: number;
+  deadlineSec?: number;
   signal: AbortSignal;
   heartbeat(details: Record<string, unknown>): void;
   where: string;
@@ -27,7 +29,11 @@ export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unk
   aborted.catch(() => {});
   const deadline = setTimeout(() => {
     conn.close();
-    rejectAbort(failure('GradioTimeout', `${where}: no result within our deadline of ${Math.round(opts.deadlineMs / 1000)} s (last state: ${String(last.stage)}); the job was dropped from the app's queue. Raise deadlineSec if the app is just slow`, true));
+    const { message, heartbeat } = deadlineOutcome(last, where, opts.deadlineSec ?? opts.deadlineMs / 1000);
+    // Heartbeat before failing: Temporal keeps an attempt's last details on the pending activity, so
+    // the Web UI shows why the next attempt may wait.
+    if (heartbeat) opts.heartbeat((last = { ...last, ...heartbeat }));
+    rejectAbort(failure('GradioTimeout', message, true));
   }, opts.deadlineMs);
   const onCancel = () => { conn.close(); rejectAbort(opts.signal.reason ?? new Error('cancelled')); };
   if (opts.signal.aborted) onCancel(); else opts.signal.addEventListener('abort', onCancel, { once: true });
@@ -70,4 +76,25 @@ export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unk
     clearInterval(ticker);
     opts.signal.removeEventListener('abort', onCancel);
   }
+}
+
+/**
+ * What our deadline did, by the job's last state. Closing the client removes a queued job from the app's
+ * queue, but a running one goes on: the app cannot stop its function, which keeps the app's slot.
+ */
+export function deadlineOutcome(last: Record<string, unknown>, where: string, deadlineSec: number): { message: string; heartbeat?: Record<string, unknown> } {
+  const limit = `our deadline of ${Math.round(deadlineSec)} s`;
+  if (last.stage === 'running') {
+    const progress = last.progress ? `, at ${String(last.progress)}` : '';
+    const slot = 'our abandoned job is still running on the app and holds its slot until its function returns: the next attempt may wait behind it';
+    return {
+      message: `${where}: the job was still running when ${limit} passed${progress}; we stopped waiting, but ${slot}. Raise deadlineSec if the app is just slow`,
+      heartbeat: { stage: 'deadline passed while running', slot },
+    };
+  }
+  if (last.stage === 'queued') {
+    const position = typeof last.position === 'number' ? ` at position ${last.position}${typeof last.size === 'number' ? ` of ${last.size}` : ''}` : '';
+    return { message: `${where}: the job was still queued${position} when ${limit} passed; it was dropped from the app's queue and never ran. Raise deadlineSec if the app's queue is just long` };
+  }
+  return { message: `${where}: the app had not queued the job when ${limit} passed (last state: ${String(last.stage)}); nothing of ours is left on the app. Raise deadlineSec if the app is just slow to answer` };
 }
