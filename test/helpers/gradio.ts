@@ -18,6 +18,8 @@ export interface FixtureState {
   calls: Record<string, number>;
   last: Record<string, Record<string, unknown>>;
   gradio: string;
+  /** GET / requests: what wakes a sleeping Space. */
+  page_views: number;
 }
 
 const pythons = new Map<string, Promise<string>>();

@@ -6,6 +6,7 @@ import { connectApp, endpointParams, requireSignature } from './connection';
 import { downloadOutput } from './download';
 import { runJob } from './job';
 import { fileInput, outputFile } from './shapes';
+import { awaitSpaceRunning, isSpaceId } from './space';
 import { uploadInput } from './upload';
 import { OUTPUT_KIND, parseGradioSpec, resolveParams } from './spec';
 
@@ -19,8 +20,15 @@ interface CallRequest {
 export async function callGradio(capability: MediaCapability, spec: BackendSpec, req: CallRequest, ctx: BackendContext): Promise<void> {
   const call = parseGradioSpec(capability, spec);
   const where = `${capability} via Gradio app ${call.app} ${call.endpoint}`;
+  // One deadline for the attempt: waiting for a Space to wake or build spends it too.
+  const deadlineAt = Date.now() + call.deadlineMs;
+  let url = call.app;
+  if (isSpaceId(call.app)) {
+    ctx.heartbeat({ stage: 'asking the Hub', space: call.app });
+    url = (await awaitSpaceRunning(call.app, { signal: ctx.signal, heartbeat: ctx.heartbeat, deadlineAt, deadlineSec: call.deadlineMs / 1000, where })).host;
+  }
   ctx.heartbeat({ stage: 'connecting', app: call.app });
-  const conn = await connectApp(call.app, ctx.signal);
+  const conn = await connectApp(url, ctx.signal);
   try {
     requireSignature(conn, call.app, call.endpoint, Object.keys(call.params));
     const params = endpointParams(conn, call.endpoint);
@@ -34,7 +42,10 @@ export async function callGradio(capability: MediaCapability, spec: BackendSpec,
     const named = resolveParams(call.params, values);
     // Positional in the endpoint's order (works on every supported version), defaults for the rest.
     const args = params.map((p) => (p.parameter_name! in named ? named[p.parameter_name!] : p.parameter_default ?? null));
-    const data = await runJob(conn, { endpoint: call.endpoint, args, deadlineMs: call.deadlineMs, signal: ctx.signal, heartbeat: ctx.heartbeat, where });
+    const data = await runJob(conn, {
+      endpoint: call.endpoint, args, deadlineMs: Math.max(1_000, deadlineAt - Date.now()), deadlineSec: call.deadlineMs / 1000,
+      signal: ctx.signal, heartbeat: ctx.heartbeat, where,
+    });
     const file = outputFile(data, call.output, where);
     await downloadOutput({
       url: file.url, origin: conn.origin, outPath: req.outPath, maxBytes: call.maxBytes,
