@@ -143,7 +143,7 @@ describe('Spaces on the Hub (fake Hub at HF_ENDPOINT, Gradio 6.31.0 fixture as t
       const w = await temporal.startWorker({ dataDir: path.join(temporal.tmpDir, 'paused'), backends: defaultBackends() });
       const input: EpisodeInput = {
         channel: 'paused', episode: 1, theme: 'a lighthouse in the fog', shots: 2, seed: 4,
-        backends: { writer: { kind: 'offline' }, video: { kind: 'offline' }, upscale: { kind: 'gradio', app: 'webtv/paused' }, interpolate: { kind: 'offline' }, music: { kind: 'offline' } },
+        backends: { writer: { kind: 'offline' }, video: { kind: 'offline' }, upscale: { kind: 'gradio', app: 'webtv/paused' }, interpolate: { kind: 'offline', mode: 'blend' }, music: { kind: 'offline' } },
       };
       const asked = hub.runtimeRequests('webtv/paused').length;
       const m = await temporal.client.workflow.execute(episodeWorkflow, { taskQueue: w.taskQueue, workflowId: 'paused/episode-1', args: [input] });

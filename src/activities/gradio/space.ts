@@ -148,10 +148,10 @@ export async function awaitSpaceRunning(space: string, o: SpaceWait): Promise<{ 
       woke = true;
       await wake(host, o.signal);
     }
-    const pause = Math.min(poll * 1000, 5000);
-    if (Date.now() + pause > o.deadlineAt) {
+    const left = o.deadlineAt - Date.now();
+    if (left <= 0) {
       throw failure('GradioSpaceStarting', `${o.where}: Space ${space} was still ${stage} after ${waitedSec} s, when our deadline of ${Math.round(o.deadlineSec)} s passed; retrying (the next attempt waits on). Raise deadlineSec for a Space that takes long to wake or build`, true);
     }
-    await sleep(pause, o.signal);
+    await sleep(Math.min(poll * 1000, 5000, left), o.signal);
   }
 }
