@@ -1,5 +1,6 @@
 // The Gradio backend kind: each capability calls the app its spec names. One connection per call
 // (i.e. per activity attempt), checked, submitted, downloaded under our name, and always closed.
+import { Context } from '@temporalio/activity';
 import path from 'node:path';
 import type { BackendContext, BackendImpl, BackendSpec, MediaCapability } from '../backends';
 import { connectApp, endpointParams, requireSignature } from './connection';
@@ -44,7 +45,7 @@ export async function callGradio(capability: MediaCapability, spec: BackendSpec,
     const args = params.map((p) => (p.parameter_name! in named ? named[p.parameter_name!] : p.parameter_default ?? null));
     const data = await runJob(conn, {
       endpoint: call.endpoint, args, deadlineMs: Math.max(1_000, deadlineAt - Date.now()), deadlineSec: call.deadlineMs / 1000,
-      signal: ctx.signal, heartbeat: ctx.heartbeat, where,
+      signal: ctx.signal, heartbeat: ctx.heartbeat, where, slot: slotHeldByPreviousAttempt(),
     });
     const file = outputFile(data, call.output, where);
     await downloadOutput({
@@ -55,6 +56,24 @@ export async function callGradio(capability: MediaCapability, spec: BackendSpec,
   } finally {
     conn.close();
   }
+}
+
+/**
+ * When our previous attempt ran out of time while its job was running, that job still holds the app's
+ * slot (the app cannot stop it): say so in this attempt's heartbeat, since it may wait behind it.
+ * Temporal hands an attempt the previous attempt's last heartbeat; outside an activity there is none.
+ */
+function slotHeldByPreviousAttempt(): string | undefined {
+  let previous: unknown;
+  try {
+    previous = Context.current().info.heartbeatDetails;
+  } catch {
+    return undefined;
+  }
+  const p = previous as { stage?: unknown; slot?: unknown } | undefined;
+  return p?.stage === 'deadline passed while running' || (typeof p?.slot === 'string' && p.stage !== 'running')
+    ? 'our previous attempt\'s job may still be running on the app and holding its slot until its function returns: this attempt may wait behind it'
+    : undefined;
 }
 
 export const gradioBackend: BackendImpl = {

@@ -13,6 +13,8 @@ export interface JobOptions {
   signal: AbortSignal;
   heartbeat(details: Record<string, unknown>): void;
   where: string;
+  /** Why this attempt may wait (our previous attempt's job still holding the app's slot); shown until ours runs. */
+  slot?: string;
 }
 
 /** Keeps the last state so a quiet wait (a long queue) still heartbeats. */
@@ -20,7 +22,7 @@ const HEARTBEAT_EVERY_MS = 1_000;
 
 export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unknown[]> {
   const { where } = opts;
-  let last: Record<string, unknown> = { stage: 'submitting', endpoint: opts.endpoint, gradio: conn.version };
+  let last: Record<string, unknown> = { stage: 'submitting', endpoint: opts.endpoint, gradio: conn.version, ...(opts.slot ? { slot: opts.slot } : {}) };
   const beat = (details: Record<string, unknown>) => { last = { ...last, ...details }; opts.heartbeat(last); };
   const ticker = setInterval(() => opts.heartbeat(last), HEARTBEAT_EVERY_MS);
 
@@ -60,10 +62,10 @@ export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unk
       } else if (msg.type === 'status') {
         if (msg.stage === 'error') throw classifyAppError(appErrorText(msg), where);
         if (msg.stage === 'complete') break;
-        if (msg.original_msg === 'process_starts') beat({ stage: 'running', position: 0 });
+        if (msg.original_msg === 'process_starts') beat({ stage: 'running', position: 0, slot: undefined });
         else if (msg.progress_data) {
           const p = msg.progress_data[0] ?? {};
-          beat({ stage: 'running', progress: p.progress ?? (p.length ? `${p.index}/${p.length} ${p.unit ?? ''}`.trim() : null), desc: p.desc ?? null });
+          beat({ stage: 'running', slot: undefined, progress: p.progress ?? (p.length ? `${p.index}/${p.length} ${p.unit ?? ''}`.trim() : null), desc: p.desc ?? null });
         } else if (typeof msg.position === 'number' && last.stage !== 'running') {
           beat({ stage: 'queued', position: msg.position, size: msg.size ?? null, eta: msg.eta ?? null });
         }
