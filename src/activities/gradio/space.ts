@@ -8,7 +8,8 @@
 //     (shape as huggingface_hub's SpaceRuntime and huggingface.js's SpaceRuntime type read it)
 //   GET /api/spaces/<owner>/<name>/host    → { subdomain, host } (what @gradio/client resolves a Space id with;
 //     we ask it ourselves so that HF_ENDPOINT holds for the whole call: the client hard-codes huggingface.co)
-// Hand-written over fetch: no maintained JS client of the Hub covers both routes with HF_ENDPOINT.
+// Hand-written over fetch: @huggingface/hub's spaceInfo reads /api/spaces/<id> (with expand fields),
+// neither route above, and two GETs validated with zod do not justify the dependency.
 import { z } from 'zod';
 import { failure } from './failures';
 
