@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { appErrorText, classifyAppError, retryDelayMs } from '../src/activities/gradio/failures';
+import { deadlineOutcome } from '../src/activities/gradio/job';
 import { parseGradioSpec, resolveParams } from '../src/activities/gradio/spec';
 
 describe('Gradio failure classification', () => {
@@ -91,6 +92,25 @@ describe('Gradio failure classification', () => {
     assert.equal(retryDelayMs('no hint here'), undefined);
     const f = classifyAppError(new Error('You have exceeded your GPU quota. Try again in 0:00:07'), 'w');
     assert.equal(f.nextRetryDelay, 7_000);
+  });
+});
+
+describe('what the deadline message says, by the job\'s last state', () => {
+  test('queued: dropped from the app\'s queue; nothing for the heartbeat', () => {
+    const o = deadlineOutcome({ stage: 'queued', position: 2, size: 3 }, 'w', 20);
+    assert.equal(o.message, 'w: the job was still queued at position 2 of 3 when our deadline of 20 s passed; it was dropped from the app\'s queue and never ran. Raise deadlineSec if the app\'s queue is just long');
+    assert.equal(o.heartbeat, undefined);
+  });
+  test('running: still running and holding the app\'s slot, in the message and the heartbeat; never "dropped from the queue"', () => {
+    const o = deadlineOutcome({ stage: 'running', progress: '12/25 steps' }, 'w', 20);
+    assert.match(o.message, /^w: the job was still running when our deadline of 20 s passed, at 12\/25 steps; we stopped waiting, but our abandoned job is still running on the app and holds its slot until its function returns/);
+    assert.doesNotMatch(o.message, /dropped from the app's queue/);
+    assert.equal(o.heartbeat?.stage, 'deadline passed while running');
+    assert.match(String(o.heartbeat?.slot), /holds its slot until its function returns: the next attempt may wait behind it/);
+  });
+  test('before the app queued it, and after it returned its result', () => {
+    assert.match(deadlineOutcome({ stage: 'submitting' }, 'w', 5).message, /the app had not queued the job when our deadline of 5 s passed \(last state: submitting\); nothing of ours is left on the app/);
+    assert.match(deadlineOutcome({ stage: 'downloading' }, 'w', 5).message, /had returned its result, but its stream had not ended/);
   });
 });
 

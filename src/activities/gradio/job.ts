@@ -98,5 +98,8 @@ export function deadlineOutcome(last: Record<string, unknown>, where: string, de
     const position = typeof last.position === 'number' ? ` at position ${last.position}${typeof last.size === 'number' ? ` of ${last.size}` : ''}` : '';
     return { message: `${where}: the job was still queued${position} when ${limit} passed; it was dropped from the app's queue and never ran. Raise deadlineSec if the app's queue is just long` };
   }
+  if (last.stage === 'downloading') {
+    return { message: `${where}: the app had returned its result, but its stream had not ended when ${limit} passed; the job is done and holds nothing on the app. Raise deadlineSec if the app is just slow` };
+  }
   return { message: `${where}: the app had not queued the job when ${limit} passed (last state: ${String(last.stage)}); nothing of ours is left on the app. Raise deadlineSec if the app is just slow to answer` };
 }
