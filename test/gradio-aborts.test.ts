@@ -33,7 +33,8 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     await assert.rejects(t.client.workflow.getHandle(first.workflowId).result(), (err) => {
       const f = rootFailure(err);
       assert.equal(f.type, 'GradioTimeout');
-      assert.match(f.message, /no result within our deadline of 2 s/);
+      // Attempt 2 never left the queue: the message says so, and that it was dropped from it.
+      assert.match(f.message, /the job was still queued at position 0 of 1 when our deadline of 2 s passed; it was dropped from the app's queue and never ran/);
       return true;
     });
     assert.ok(Date.now() - started < 8_000, 'attempt 2 was aborted at its 2 s deadline, not left waiting');
@@ -49,6 +50,43 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     const s = await fx.state();
     assert.equal(s.max_running, 1, 'no job ever ran beside another in the one slot');
     assert.equal(s.calls['/run'], 2, 'the hung job and the next one ran; the aborted queued retry never did');
+  });
+
+  test('a job still running at the deadline: the failure and the heartbeat say it holds the app\'s slot, and the retry says why it waits', async () => {
+    await fx.fault('hang', { endpoint: '/run' });
+    // Deadlines above the SDK's heartbeat throttle (0.8 × the 5-s heartbeat timeout), so each state reaches the server.
+    const w = await t.start({ ...video(8, 2), initialIntervalMs: 5_000, maximumIntervalMs: 5_000 });
+    const handle = t.client.workflow.getHandle(w.workflowId);
+    const details = async () => {
+      const p = (await handle.describe()).raw.pendingActivities?.[0];
+      const payload = p?.heartbeatDetails?.payloads?.[0];
+      return { p, beat: payload ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload as any) : undefined };
+    };
+    try {
+      // During the backoff after attempt 1, the pending activity shows what attempt 1 left behind.
+      const { p, beat } = await waitUntil('attempt 1 to fail at its deadline', async () => {
+        const d = await details();
+        return d.p?.lastFailure?.message ? d : undefined;
+      }, 60_000);
+      assert.match(p!.lastFailure!.message!, /the job was still running when our deadline of 8 s passed; we stopped waiting, but our abandoned job is still running on the app and holds its slot until its function returns: the next attempt may wait behind it/);
+      assert.equal(beat?.stage, 'deadline passed while running', JSON.stringify(beat));
+      assert.match(String(beat?.slot), /holds its slot until its function returns/);
+      assert.equal((await fx.state()).running, 1, 'and the app is indeed still running it');
+      // Attempt 2 waits in the queue behind it, and its heartbeat says why.
+      const queued = await waitUntil('attempt 2 queued, saying why', async () => {
+        const d = await details();
+        return d.p?.attempt === 2 && d.beat?.stage === 'queued' ? d.beat : undefined;
+      }, 30_000);
+      assert.match(String(queued.slot), /our previous attempt's job may still be running on the app and holding its slot/);
+      await assert.rejects(handle.result(), (err) => {
+        assert.match(rootFailure(err).message, /the job was still queued at position 0 of 1 when our deadline of 8 s passed/);
+        return true;
+      });
+    } finally {
+      await handle.cancel().catch(() => {});
+      await fx.release();
+      await waitUntil('the hung job to end', async () => (await fx.state()).running === 0, 10_000);
+    }
   });
 
   test('a Temporal cancellation closes the client: a queued job leaves the queue at once, a running one is dropped', async () => {
@@ -90,7 +128,8 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
 
   test('a server killed mid-job and restarted: retried on a fresh client, succeeds', async () => {
     await fx.fault('slow', { endpoint: '/run', seconds: 60 });
-    const w = await t.start({ ...video(60, 20), initialIntervalMs: 500, maximumIntervalMs: 1_000 });
+    // Enough attempts (one a second) to outlast a restart of Gradio on a loaded machine (seen > 20 s).
+    const w = await t.start({ ...video(60, 120), initialIntervalMs: 500, maximumIntervalMs: 1_000 });
     await waitUntil('the job running', async () => (await fx.state()).running === 1, 15_000);
     await fx.kill();
     await fx.restart();

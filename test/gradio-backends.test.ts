@@ -5,7 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { handle_file } from '@gradio/client';
 import { gradioBackend } from '../src/activities/gradio/index';
+import { connectApp, endpointParams } from '../src/activities/gradio/connection';
+import { fileInput } from '../src/activities/gradio/shapes';
+import { uploadInput } from '../src/activities/gradio/upload';
 import type { BackendContext } from '../src/activities/backends';
 import { GRADIO_VERSIONS, startFixture, type Fixture } from './helpers/gradio';
 import { probe } from '../src/activities/ffmpeg';
@@ -45,6 +50,7 @@ for (const version of GRADIO_VERSIONS) {
       assert.deepEqual([p2.video?.width, p2.video?.height], [1024, 576]);
       const st = await fx.state();
       assert.equal(st.last['/upscale'].prompt, prompt, 'the upscaler got the same prompt');
+      assert.equal(st.last['/upscale'].video, 'shot.mp4', 'the input arrived under its own name, with .mp4');
       assert.equal(st.last['/run'].prompt, prompt);
       assert.equal(st.gradio, version);
 
@@ -53,6 +59,7 @@ for (const version of GRADIO_VERSIONS) {
       const p3 = await probe(smooth);
       assert.equal(p3.video?.fps, 24);
       assert.equal(p3.video?.width, 1024);
+      assert.equal((await fx.state()).last['/interpolate'].video, 'up.mp4');
 
       const music = path.join(dir, 'music.wav');
       await gradioBackend.music!(spec(), { description: 'calm piano', durationSec: 2, seed: 1, outPath: music }, context(dir));
@@ -60,6 +67,27 @@ for (const version of GRADIO_VERSIONS) {
       assert.ok(p4.audio && !p4.video);
       assert.ok(Math.abs(p4.durationSec - 2) < 0.1, `music duration ${p4.durationSec}`);
       assert.equal((await fx.state()).last['/predict_full'].text, 'calm piano');
+    });
+
+    test('uploads keep their file names: a .wav melody arrives as .wav; a nameless blob is refused by the app', async () => {
+      const melody = path.join(dir, 'melody-01.wav');
+      await execa('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=1', melody]);
+      const conn = await connectApp(fx.url);
+      try {
+        const named = await uploadInput(conn, melody, 'audio', 'test');
+        await conn.client.predict('/predict_full', ['a hummed tune', named, 1]);
+        assert.equal((await fx.state()).last['/predict_full'].melody, 'melody-01.wav');
+        // What handle_file(path) sends: the app sees "blob", and refuses it like an extension-picky Space.
+        const clip = path.join(dir, 'shot.mp4');
+        const param = endpointParams(conn, '/upscale').find((p) => p.parameter_name === 'video');
+        const bare = fileInput(handle_file(clip) as any, param, conn.major);
+        await assert.rejects(conn.client.predict('/upscale', [bare, 'p', 1, 0.75]), (err: any) => {
+          assert.match(String(err?.message ?? JSON.stringify(err)), /arrived as 'blob', without a/);
+          return true;
+        });
+      } finally {
+        conn.close();
+      }
     });
   });
 }

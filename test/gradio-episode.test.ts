@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { readActivityLog } from '../src/activities/artifacts';
 import { defaultBackends } from '../src/activities/registry';
 import { episodeWorkflow } from '../src/workflows/episode';
 import type { EpisodeInput } from '../src/shared/types';
@@ -40,6 +41,20 @@ describe('episodes with Gradio backends (Gradio 6.31.0 fixture)', () => {
     const p = await probe(m.episodePath);
     assert.deepEqual([p.video?.width, p.video?.height, p.video?.fps], [1024, 576, 24]);
     assert.ok(p.audio && Math.abs(p.durationSec - 6) < 0.3, `duration ${p.durationSec}`);
+  });
+
+  test('a GPU error the app raises (ZeroGPU "GPU task aborted") is retried: the episode is made by the apps, not degraded', async () => {
+    await fx.fault('error', { endpoint: '/upscale', times: 1, title: 'ZeroGPU worker error', message: 'GPU task aborted' });
+    const w = await t.startWorker({ dataDir: path.join(t.tmpDir, 'gpu'), backends: defaultBackends() });
+    const m = await t.client.workflow.execute(episodeWorkflow, { taskQueue: w.taskQueue, workflowId: 'gpu/episode-1', args: [input('gpu')] });
+    assert.equal(m.degraded, false);
+    const ups = m.steps.filter((s) => s.step === 'upscaleShot');
+    for (const s of ups) assert.equal(s.backend, 'gradio', JSON.stringify(s));
+    assert.deepEqual(ups.map((s) => s.attempts).sort(), [1, 2], 'the shot that met the GPU error took a second attempt');
+    assert.equal((await fx.state()).calls['/upscale'], 3);
+    const log = readActivityLog(path.dirname(m.manifestPath)).filter((e) => e.step === 'upscaleShot' && e.outcome === 'failed');
+    assert.equal(log.length, 1);
+    assert.match(String(log[0].error), /ZeroGPU worker error: GPU task aborted \(the Space's GPU was not available or its GPU task was cut short \(ZeroGPU\); retrying with backoff\)/);
   });
 
   test('an upscaler that refuses for good: the episode goes on with the offline upscaler and says so', async () => {

@@ -18,6 +18,8 @@ export interface FixtureState {
   calls: Record<string, number>;
   last: Record<string, Record<string, unknown>>;
   gradio: string;
+  /** GET / requests: what wakes a sleeping Space. */
+  page_views: number;
 }
 
 const pythons = new Map<string, Promise<string>>();
@@ -41,7 +43,8 @@ export interface Fixture {
   url: string;
   port: number;
   state(): Promise<FixtureState>;
-  fault(mode: FaultMode, opts?: { endpoint?: string; times?: number; seconds?: number }): Promise<void>;
+  /** `message`/`title`: what an 'error' fault raises as gr.Error (default: a refusal of our input). */
+  fault(mode: FaultMode, opts?: { endpoint?: string; times?: number; seconds?: number; message?: string; title?: string }): Promise<void>;
   release(): Promise<void>;
   reset(): Promise<void>;
   /** Kills the server process (SIGKILL) and waits until it is gone. */
@@ -91,7 +94,7 @@ export async function startFixture(version: string, opts: { maxSize?: number } =
       const r = await fetch(`${url}fixture/state`);
       return (await r.json()) as FixtureState;
     },
-    fault: (mode, o = {}) => post('fault', { mode, endpoint: o.endpoint ?? '*', times: o.times ?? 1, seconds: o.seconds }),
+    fault: (mode, o = {}) => post('fault', { mode, endpoint: o.endpoint ?? '*', times: o.times ?? 1, seconds: o.seconds, message: o.message, title: o.title }),
     release: () => post('release'),
     reset: () => post('reset'),
     kill,

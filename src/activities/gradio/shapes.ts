@@ -1,8 +1,7 @@
 // The one place that knows how Gradio versions shape files: gr.Video is { video, subtitles } on
 // 4.x/5.x and the plain FileData on 6.x, for inputs and outputs alike. Decided from view_api's
 // python_type, with the major version as the fallback.
-import { handle_file } from '@gradio/client';
-import fs from 'node:fs';
+import type { FileData } from '@gradio/client';
 import { failure } from './failures';
 
 /** The parts of view_api's parameter description we rely on. */
@@ -21,11 +20,8 @@ export function isVideoDict(param: ParamInfo | undefined, gradioMajor: number): 
   return param?.component === 'Video' && gradioMajor < 6;
 }
 
-/** An input file in the shape the parameter takes; the client uploads it. */
-export function fileInput(localPath: string, param: ParamInfo | undefined, gradioMajor: number): unknown {
-  // handle_file on a missing path only logs; the call would then go out without the file.
-  if (!fs.existsSync(localPath)) throw new Error(`input file ${localPath} does not exist`);
-  const file = handle_file(localPath);
+/** An uploaded input file in the shape the parameter takes. */
+export function fileInput(file: FileData, param: ParamInfo | undefined, gradioMajor: number): unknown {
   return isVideoDict(param, gradioMajor) ? { video: file, subtitles: null } : file;
 }
 

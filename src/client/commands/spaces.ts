@@ -1,6 +1,7 @@
 // `webtv spaces check [--config file] [--json]`: connects to every Gradio app the channel config names
-// and says, per capability, whether it is reachable, which Gradio/protocol it speaks and whether the
-// endpoint signature matches. Exit code 0 when all is well, 1 when anything would fail, 2 on bad usage.
+// and says, per capability, a Space's stage on the Hub, whether it is reachable, which Gradio/protocol
+// it speaks and whether the endpoint signature matches. Exit code 0 when all is well, 1 when anything
+// would fail, 2 on bad usage.
 import { parseArgs } from 'node:util';
 import type { BackendSpec } from '../../activities/backends';
 import { checkCapability, type CapabilityCheck } from '../../activities/gradio/check';
@@ -47,8 +48,9 @@ export function formatChecks(file: string, checks: CapabilityCheck[]): string {
   for (const c of checks) {
     const head = `  ${c.capability.padEnd(12)}`;
     if (c.kind !== 'gradio') { lines.push(`${head}${c.kind} (local, nothing to check)`); continue; }
-    const status = c.ok ? 'OK' : c.reachable ? 'MISMATCH' : 'UNREACHABLE';
+    const status = c.ok ? 'OK' : c.stage && c.stage !== 'RUNNING' ? c.stage : c.reachable ? 'MISMATCH' : 'UNREACHABLE';
     lines.push(`${head}${status.padEnd(12)} ${c.app} ${c.endpoint ?? ''}`.trimEnd());
+    if (c.stage) lines.push(`${' '.repeat(14)}Space stage: ${c.stage}${c.hardware ? ` · hardware ${c.hardware}` : ''}`);
     if (c.reachable) lines.push(`${' '.repeat(14)}reachable: yes · Gradio ${c.gradio ?? '?'} · protocol ${c.protocol ?? '?'} · ${c.signature ?? 'no such endpoint'}`);
     for (const p of c.problems) lines.push(`${' '.repeat(14)}problem: ${p}`);
   }
