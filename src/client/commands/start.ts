@@ -11,7 +11,8 @@ import { readSettings } from '../../config';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker } from '../../workers/worker';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
-import { channelWorkflowId, type ChannelInput } from '../../shared/channel';
+import type { ChannelInput } from '../../shared/channel';
+import { startChannel } from '../channelStart';
 import { DEFAULT_THEME } from '../../shared/theme';
 import { assertPortFree, startRtmpServer } from '../rtmp';
 import { startWebServer } from '../web/server';
@@ -123,12 +124,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const input: ChannelInput = {
       theme: DEFAULT_THEME, backends: { interpolate: { kind: 'offline', mode: 'blend' } }, ...o.channelOptions, channel: o.channel,
     };
-    await client.workflow.start('channelWorkflow', {
-      taskQueue: o.taskQueue,
-      workflowId: channelWorkflowId(o.channel),
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    // A channel stopped with `webtv channel stop` starts again from the state it kept.
+    const started = await startChannel(client, o.taskQueue, input);
+    if (started.warning) log(`  warning: ${started.warning}`);
+    if (started.how === 'resumed') log(`channel "${o.channel}" resumes from where it stopped`);
 
     const { token, file: tokenFile } = controlToken(o.dataDir);
     const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token });
