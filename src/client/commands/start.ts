@@ -16,6 +16,7 @@ import { startChannel } from '../channelStart';
 import { DEFAULT_THEME } from '../../shared/theme';
 import { assertPortFree, startRtmpServer } from '../rtmp';
 import { startWebServer } from '../web/server';
+import { fontFileFromEnv, preflightPasses, type PortNeed, type PreflightNeeds } from '../../preflight/index';
 
 export interface StackOptions {
   dataDir: string;
@@ -151,6 +152,22 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   }
 }
 
+/** What `npm start` needs before it starts anything: media tools, the caption font, its five ports. */
+export function stackPreflight(o: StackOptions): PreflightNeeds {
+  const ports: PortNeed[] = [
+    { port: o.ports.rtmp, host: o.bind, what: 'RTMP server', variable: 'WEBTV_RTMP_PORT' },
+    { port: o.ports.flv, host: o.bind, what: 'HTTP-FLV', variable: 'WEBTV_FLV_PORT' },
+    { port: o.ports.web, host: o.bind, what: 'web page', variable: 'WEBTV_WEB_PORT' },
+  ];
+  if (!o.temporalAddress) {
+    ports.unshift(
+      { port: o.ports.temporal, host: '127.0.0.1', what: 'Temporal dev server', variable: 'WEBTV_TEMPORAL_PORT' },
+      { port: o.ports.temporalUi, host: '127.0.0.1', what: 'Temporal Web UI', variable: 'WEBTV_TEMPORAL_UI_PORT' },
+    );
+  }
+  return { media: true, fontFile: fontFileFromEnv(), ports };
+}
+
 export async function run(argv: string[]): Promise<number> {
   if (argv.length > 0) {
     console.error('usage: webtv start   (configure with environment variables; see docs/broadcast.md)');
@@ -158,7 +175,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   // The worker's own INFO lines (webpack, state changes) would bury the URLs; WEBTV_LOG=info brings them back.
   Runtime.install({ logger: new DefaultLogger(process.env.WEBTV_LOG === 'info' ? 'INFO' : 'WARN') });
-  const stack = await startStack(stackOptionsFromEnv());
+  const options = stackOptionsFromEnv();
+  if (!(await preflightPasses('start', stackPreflight(options)))) return 1;
+  const stack = await startStack(options);
   await new Promise<void>((resolve) => {
     const onSignal = () => {
       process.off('SIGINT', onSignal);

@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerLogging } from '../../workers/worker';
+import { fontFileFromEnv, preflightPasses } from '../../preflight/index';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'task-queue': { type: 'string' } }, strict: true });
   const settings = readSettings();
+  if (!(await preflightPasses('worker', { media: true, fontFile: fontFileFromEnv() }))) return 1;
   installWorkerLogging();
   const taskQueue = values['task-queue'] ?? settings.taskQueue;
   const connection = await NativeConnection.connect({ address: settings.temporalAddress }).catch((err) => {
