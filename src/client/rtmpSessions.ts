@@ -53,6 +53,7 @@ export class StreamSessions {
       const p = this.path(channel);
       const on = (path: string) => { if (path === p) done(true); };
       const timer = setTimeout(() => done(false), timeoutMs);
+      timer.unref();
       const done = (v: boolean) => { clearTimeout(timer); this.changes.off('publish', on); resolve(v); };
       this.changes.on('publish', on);
     });

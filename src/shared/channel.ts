@@ -119,9 +119,22 @@ export interface ChannelStatus
    */
   fallingBehind: boolean;
   backends: Record<string, string>;
+  /** People watching now, summed over the servers that report (null: no server has reported). */
+  viewers?: number | null;
   /** Set once the channel has stopped: why (a stop, a cancel, or its broadcast ending by hand). */
   stopped?: string | null;
 }
+
+/** A server's viewer count for the channel (FLV players + recent HLS clients), sent when it changes. */
+export interface ViewerReport {
+  /** Which server counts (host:port of its web page); counts of several servers add up. */
+  source: string;
+  count: number;
+  at: string;
+}
+
+/** A report older than this no longer counts (servers re-send every minute while anyone watches). */
+export const VIEWER_REPORT_TTL_SEC = 150;
 
 /** Sent by the on-air activity each time ffmpeg opens a slot file. */
 export interface SlotOpened {

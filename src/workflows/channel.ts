@@ -9,11 +9,11 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createBroadcastActivities } from '../activities/broadcast/index';
 import {
-  FALLING_BEHIND_WINDOW_SEC, SLOT_COUNT, broadcastWorkflowId, channelConfig, episodeWorkflowId, initialChannelState,
+  FALLING_BEHIND_WINDOW_SEC, SLOT_COUNT, VIEWER_REPORT_TTL_SEC, broadcastWorkflowId, channelConfig, episodeWorkflowId, initialChannelState,
   type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef,
 } from '../shared/channel';
 import {
-  pauseSignal, restartAirSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
+  pauseSignal, restartAirSignal, viewersSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
 } from '../shared/channelMessages';
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
 import { broadcastEndReason, publishRunState, stopChannel, watchBroadcastEnd } from './channelStop';
@@ -85,6 +85,15 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   setHandler(pauseSignal, () => { st.paused = true; publishRunState(!!input.searchAttributes, channel, 'paused'); poke(); });
   setHandler(resumeSignal, () => { st.paused = false; publishRunState(!!input.searchAttributes, channel, 'on air'); poke(); });
   setHandler(skipSignal, () => { skipRequested = true; poke(); });
+  // Viewer counts are for status only: kept out of the state, refreshed by the servers after continue-as-new.
+  const viewerReports = new Map<string, { count: number; at: number }>();
+  setHandler(viewersSignal, ({ source, count }) => {
+    if (typeof source === 'string' && Number.isInteger(count) && count >= 0) viewerReports.set(source.slice(0, 200), { count, at: Date.now() });
+  });
+  const viewers = () => {
+    const fresh = [...viewerReports.values()].filter((r) => Date.now() - r.at < VIEWER_REPORT_TTL_SEC * 1000);
+    return viewerReports.size === 0 ? null : fresh.reduce((a, r) => a + r.count, 0);
+  };
   setHandler(slotOpenedSignal, ({ slot, inode, at }) => {
     const content = st.slots[slot];
     const known = content && content.inode === inode;
@@ -127,6 +136,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
       runs: st.runs,
       stopped: st.stoppedBecause ?? null,
+      viewers: viewers(),
     };
   });
 

@@ -4,6 +4,8 @@ import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import { formatChannelList, listChannels } from '../channelList';
 import { lastChannelState, startChannel } from '../channelStart';
 import { stopChannel } from '../channelStop';
+import { comingUp, type ComingUp } from '../schedules';
+import { localTime } from './schedule';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { loadChannelBackends } from '../../activities/gradio/config';
@@ -36,7 +38,7 @@ function intOption(v: string | undefined, what: string): number | undefined {
   return n;
 }
 
-export function formatStatus(s: ChannelStatus, now = Date.now()): string {
+export function formatStatus(s: ChannelStatus, now = Date.now(), upcoming: ComingUp[] = []): string {
   const ep = s.onAir?.episode;
   let shot = '';
   if (ep && s.onAir) {
@@ -53,6 +55,8 @@ export function formatStatus(s: ChannelStatus, now = Date.now()): string {
     `episodes  ${s.made} made, ${s.failed} failed, ${s.aired} aired, ${s.skipped} skipped`,
     `backends  ${Object.entries(s.backends).map(([k, v]) => `${k}=${v}`).join(' ')}`,
   ];
+  if (s.viewers !== undefined && s.viewers !== null) lines.push(`watching  ${s.viewers}`);
+  lines.push(`coming up ${upcoming.length ? upcoming.map((c) => `${localTime(c.at)} ${c.theme.slice(0, 60)}`).join('\n          ') : 'nothing scheduled'}`);
   if (s.productionVsAir !== null) lines.push(`rate      ${s.productionVsAir} s of episode made per s of air`);
   if (s.fallingBehind) lines.push('warning   making episodes is slower than air: recent episodes air again');
   for (const f of s.recentFailures.slice(-3)) lines.push(`failed    episode ${f.episode}: ${f.error}`);
@@ -161,7 +165,8 @@ async function dispatch(argv: string[]): Promise<number> {
           return 0;
         }
         const status = await handle.query(statusQuery);
-        console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+        const upcoming = await comingUp(client, name);
+        console.log(values.json ? JSON.stringify({ ...status, comingUp: upcoming }, null, 2) : formatStatus(status, Date.now(), upcoming));
         return 0;
       }
     }

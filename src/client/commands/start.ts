@@ -16,6 +16,8 @@ import { startChannel } from '../channelStart';
 import { DEFAULT_THEME } from '../../shared/theme';
 import { assertPortFree, startRtmpServer } from '../rtmp';
 import { startWebServer } from '../web/server';
+import { ViewerCount } from '../web/viewerCount';
+import { startViewerReports } from '../viewerReport';
 import { fontFileFromEnv, preflightPasses, type PortNeed, type PreflightNeeds } from '../../preflight/index';
 
 export interface StackOptions {
@@ -39,8 +41,13 @@ export interface Stack {
   playerUrl: string;
   temporalUiUrl: string | null;
   flvUrl: string;
+  /** Resolves true once the channel's stream is published (the banner says "on air" only then). */
+  onAir: Promise<boolean>;
   stop(): Promise<void>;
 }
+
+/** How long `npm start` waits for the stream before saying it is not on air yet (the standby clip is made first). */
+const ON_AIR_WAIT_MS = 180_000;
 
 function port(env: string | undefined, dflt: number, name: string): number {
   if (env === undefined || env === '') return dflt;
@@ -131,13 +138,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (started.how === 'resumed') log(`channel "${o.channel}" resumes from where it stopped`);
 
     const { token, file: tokenFile } = controlToken(o.dataDir);
-    const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token });
+    const viewers = new ViewerCount((c) => rtmp.viewers(c));
+    const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token, viewers });
     stops.push(() => web.stop());
+    const reports = startViewerReports({ client, viewers, channels: () => [o.channel, ...viewers.hlsChannels()], source: web.url });
+    stops.push(() => reports.stop());
 
     const uiUrl = dev ? dev.uiUrl.replace('127.0.0.1', 'localhost') : null;
     log([
       '',
-      `  AI WebTV is on air — channel "${o.channel}"`,
+      `  AI WebTV — channel "${o.channel}" is going on air (waiting for its stream…)`,
       `  Watch:            ${web.url}`,
       `  HTTP-FLV:         ${rtmp.flvUrl(o.channel)}`,
       `  Temporal Web UI:  ${uiUrl ?? `(your Temporal at ${address})`}`,
@@ -145,7 +155,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       '  Ctrl-C stops everything; running again resumes the channel.',
       '',
     ].join('\n'));
-    return { temporalAddress: address, playerUrl: web.url, temporalUiUrl: uiUrl, flvUrl: rtmp.flvUrl(o.channel), stop };
+    // "On air" is said only once the RTMP server has the channel's stream.
+    const onAir = rtmp.waitPublished(o.channel, ON_AIR_WAIT_MS);
+    let stopped = false;
+    stops.push(async () => { stopped = true; });
+    void onAir.then((up) => !stopped && log(up
+      ? `  ● AI WebTV is on air — channel "${o.channel}": ${web.url}`
+      : `  not on air after ${ON_AIR_WAIT_MS / 1000} s: see broadcast/${o.channel} in the Temporal Web UI (${uiUrl ?? address}) for why`));
+    return { temporalAddress: address, playerUrl: web.url, temporalUiUrl: uiUrl, flvUrl: rtmp.flvUrl(o.channel), onAir, stop };
   } catch (err) {
     await stop();
     throw err;
