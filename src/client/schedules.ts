@@ -97,9 +97,11 @@ export async function addSchedule(client: Client, req: AddSchedule): Promise<Pro
     return describeToProgramme(id, await handle.describe())!;
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
-    if (/cron|invalid/i.test(msg) && !(err instanceof ScheduleInputError)) {
+    // The SDK checks cron fields itself (TypeError naming the field); the server answers INVALID_ARGUMENT (gRPC code 3).
+    const grpcCode = (err as { code?: number; cause?: { code?: number } }).cause?.code ?? (err as { code?: number }).code;
+    if (err instanceof TypeError || grpcCode === 3 || /cron|invalid/i.test(msg)) {
       throw new ScheduleInputError(
-        `invalid cron expression "${cron}" (${msg.replace(/^\d+ INVALID_ARGUMENT: /, '')}): give 5 fields "minute hour day-of-month month day-of-week", e.g. "0 18 * * *", or "@every 10m"`);
+        `invalid cron expression "${cron}" (${msg.replace(/^\d+ INVALID_ARGUMENT: /, '').replace(/\.$/, '')}): give 5 fields "minute hour day-of-month month day-of-week", e.g. "0 18 * * *", or "@every 10m"`);
     }
     throw err;
   }
