@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser } from 'playwright-core';
-import { freePort } from '../src/temporal/devServer';
+import { freePort, temporalCliPath } from '../src/temporal/devServer';
 import { startStack, type Stack } from '../src/client/commands/start';
 import { channelWorkflowId } from '../src/shared/channel';
 import { statusQuery } from '../src/shared/channelMessages';
@@ -92,6 +92,7 @@ test('a schedule every 10 s changes the theme twice; the page\'s Coming up match
   }
   const listed: ProgrammeSchedule[] = JSON.parse((await webtv('schedule', 'list', 'default', '--json')).stdout);
   assert.equal(listed.length, 2);
+  assert.deepEqual(listed.map((x) => x.cron[0]).sort(), ['0 18 * * *', '30 * * * *']);
   const expected = listed.flatMap((x) => x.next.map((at) => ({ at, theme: x.theme }))).sort((a, b) => a.at.localeCompare(b.at)).slice(0, 3);
   assert.equal(expected.length, 3);
 
@@ -109,4 +110,22 @@ test('a schedule every 10 s changes the theme twice; the page\'s Coming up match
   const status = await webtv('channel', 'status', 'default');
   assert.match(status.stdout, /coming up .*(the evening news read by owls|half-past jazz on a rooftop)/);
   for (const x of listed) assert.equal((await webtv('schedule', 'remove', x.id)).exitCode, 0);
+});
+
+test('a schedule made with `temporal schedule create` (the documented command) is one of the channel\'s', async () => {
+  const temporal = await temporalCliPath();
+  const created = await execa(temporal, [
+    'schedule', 'create', '--address', stack.temporalAddress,
+    '--schedule-id', 'theme/default/evening',
+    '--cron', '0 18 * * *',
+    '--workflow-id', 'theme/default/evening', '--task-queue', 'webtv', '--type', 'scheduledThemeWorkflow',
+    '--input', '{"channel":"default","theme":"the evening news read by owls","note":"evening"}',
+  ], { reject: false });
+  assert.equal(created.exitCode, 0, created.stderr);
+  const listed: ProgrammeSchedule[] = JSON.parse((await webtv('schedule', 'list', 'default', '--json')).stdout);
+  assert.deepEqual(listed.map((x) => [x.id, x.theme, x.note]), [['theme/default/evening', 'the evening news read by owls', 'evening']]);
+  assert.equal(new Date(listed[0].next[0]).getUTCHours(), 18, 'next firing at 18:00 UTC');
+  assert.equal((await webtv('schedule', 'remove', 'theme/default/evening')).exitCode, 0);
+  const after = await execa(temporal, ['schedule', 'list', '--address', stack.temporalAddress], { reject: false });
+  assert.doesNotMatch(after.stdout, /theme\/default\/evening/);
 });

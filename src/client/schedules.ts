@@ -30,11 +30,16 @@ function describeToProgramme(id: string, d: ScheduleDescription): ProgrammeSched
   if (d.action.type !== 'startWorkflow' || d.action.workflowType !== SCHEDULED_THEME_WORKFLOW) return null;
   const parsed = parseScheduledTheme(d.action.args?.[0]);
   if (!parsed.ok) return null;
-  const spec = d.spec as { cronExpressions?: string[] };
+  // The server keeps a cron string compiled into calendars; ours keep the string as given in the memo.
+  const spec = d.spec as { cronExpressions?: string[]; calendars?: unknown[]; intervals?: unknown[] };
+  const memoCron = (d.memo as Record<string, unknown> | undefined)?.cron;
+  const cron = typeof memoCron === 'string' ? [memoCron]
+    : spec.cronExpressions?.length ? spec.cronExpressions
+      : [`(${spec.calendars?.length ?? 0} calendar, ${spec.intervals?.length ?? 0} interval spec; see "temporal schedule describe --schedule-id ${id}")`];
   return {
     id,
     ...parsed.value,
-    cron: spec.cronExpressions ?? [],
+    cron,
     paused: d.state.paused,
     next: d.info.nextActionTimes.map((t) => t.toISOString()),
   };
@@ -92,7 +97,7 @@ export async function addSchedule(client: Client, req: AddSchedule): Promise<Pro
         args: [parsed.value],
         staticSummary: `scheduled theme for ${parsed.value.channel}: ${parsed.value.theme.slice(0, 100)}`,
       },
-      memo: { channel: parsed.value.channel, theme: parsed.value.theme, ...(parsed.value.note ? { note: parsed.value.note } : {}) },
+      memo: { channel: parsed.value.channel, cron, theme: parsed.value.theme, ...(parsed.value.note ? { note: parsed.value.note } : {}) },
     });
     return describeToProgramme(id, await handle.describe())!;
   } catch (err) {
