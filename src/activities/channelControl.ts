@@ -16,6 +16,8 @@ export interface ThemeApplied {
   previous: string;
   accepted: string;
   made: number;
+  /** Episodes in production when the theme changed: they finish with the old theme. */
+  inProduction: number;
 }
 
 const POLL_MS = 2_000;
@@ -55,7 +57,7 @@ export function createChannelControlActivities() {
     try {
       const before = await handle.query(statusQuery);
       const accepted = await handle.executeUpdate(setThemeUpdate, { args: [input.theme] });
-      return { previous: before.theme, accepted, made: before.made };
+      return { previous: before.theme, accepted, made: before.made, inProduction: before.producing.length };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         throw ApplicationFailure.nonRetryable(`channel ${input.channel} refused the theme: ${(err.cause as Error)?.message ?? err.message}`, 'ThemeRejected');

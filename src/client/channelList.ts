@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { LAST_STATE_MEMO, type ChannelState, type ChannelStatus } from '../shared/channel';
 import { statusQuery } from '../shared/channelMessages';
 import { channelNameKey, channelStateKey } from '../shared/searchAttributes';
+import { channelSearchAttributesRegistered, missingSearchAttributesHint } from './channelStart';
 
 export interface ChannelRow {
   channel: string;
@@ -58,8 +59,14 @@ export async function listChannels(client: Client, queryTimeoutMs = 5_000): Prom
 
 async function collect(client: Client) {
   const out = [];
-  for await (const w of client.workflow.list({ query: `${channelNameKey.name} IS NOT NULL` })) {
-    if (w.status.name !== 'CONTINUED_AS_NEW') out.push(w);
+  try {
+    for await (const w of client.workflow.list({ query: `${channelNameKey.name} IS NOT NULL` })) {
+      if (w.status.name !== 'CONTINUED_AS_NEW') out.push(w);
+    }
+  } catch (err) {
+    // A namespace without the attribute refuses the query itself.
+    if (!(await channelSearchAttributesRegistered(client).catch(() => true))) throw new Error(missingSearchAttributesHint);
+    throw err;
   }
   return out;
 }

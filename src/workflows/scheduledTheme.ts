@@ -39,7 +39,8 @@ export async function scheduledThemeWorkflow(input: ScheduledTheme): Promise<Sch
       log.info('the theme was changed meanwhile; leaving it', { theme: s.theme });
       return { accepted: applied.accepted, previous: applied.previous, restored: false };
     }
-    if (s.made >= applied.made + episodes) break;
+    // Episodes already in production at the change finish with the old theme: they do not count.
+    if (s.made >= applied.made + (applied.inProduction ?? 0) + episodes) break;
   }
   await applyChannelTheme({ channel, theme: applied.previous });
   return { accepted: applied.accepted, previous: applied.previous, restored: true };
