@@ -2,6 +2,7 @@
 import type { BackendRegistry } from './backends';
 import { createEpisodeActivities } from './episode';
 import { createBroadcastActivities, type BroadcastSettings } from './broadcast/index';
+import { createChannelControlActivities } from './channelControl';
 
 export interface OpenAISettings {
   baseURL?: string;
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEpisodeActivities(deps),
     ...createBroadcastActivities(deps),
+    ...createChannelControlActivities(),
   };
 }
 

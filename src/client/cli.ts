@@ -1,7 +1,8 @@
 // `webtv <group> <command> …`: each group lives in its own module under commands/.
 const GROUPS: Record<string, { about: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   episode: { about: 'episode make --theme "…"   make one episode and print its path', load: () => import('./commands/episode') },
-  channel: { about: 'channel start|theme|pause|resume|skip|status <name>   run and steer a channel', load: () => import('./commands/channel') },
+  channel: { about: 'channel start|stop|theme|pause|resume|skip|status <name> | list   run and steer channels', load: () => import('./commands/channel') },
+  schedule: { about: 'schedule add|list <channel> | remove <id>   a programme: themes at set times (Temporal Schedules)', load: () => import('./commands/schedule') },
   worker: { about: 'worker                      run a worker on the task queue (default "webtv")', load: () => import('./commands/worker') },
   dev: { about: 'dev                         Temporal dev server (Web UI on 8233) + a worker, until Ctrl-C', load: () => import('./commands/dev') },
   start: { about: 'start                       everything: Temporal, worker, RTMP, web page, channel "default"', load: () => import('./commands/start') },
@@ -10,7 +11,7 @@ const GROUPS: Record<string, { about: string; load: () => Promise<{ run(argv: st
 
 export function usage(): string {
   return ['usage: webtv <command>', '', ...Object.values(GROUPS).map((g) => `  webtv ${g.about}`), '',
-    'Environment: TEMPORAL_ADDRESS (localhost:7233), WEBTV_DATA_DIR (./.webtv), WEBTV_TASK_QUEUE (webtv); see README.md.'].join('\n');
+    'Environment: TEMPORAL_ADDRESS (localhost:7233) or TEMPORAL_PROFILE, WEBTV_DATA_DIR (./.webtv), WEBTV_TASK_QUEUE (webtv); see README.md.'].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
+import { StreamSessions } from './rtmpSessions';
 
 const require = createRequire(import.meta.url);
 
@@ -24,6 +25,10 @@ export interface RtmpServer {
   rtmpBase: string;
   secret: string;
   flvUrl(channel: string, host?: string): string;
+  /** Players connected to a channel's stream (FLV and RTMP), from the server's session events. */
+  viewers(channel: string): number;
+  /** Resolves true once the channel's stream is published (on air), false after `timeoutMs`. */
+  waitPublished(channel: string, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +73,7 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
     record: { auto: false, path: opts.storeDir },
     auth: { publish: true, play: false, secret },
   }, null);
+  const sessions = new StreamSessions(require('node-media-server/src/core/context.js').eventEmitter);
   await nms.run();
   await Promise.all([
     waitListening(nms.rtmpServer.tcpServer, 'RTMP'),
@@ -78,6 +84,11 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
     rtmpBase: `rtmp://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${opts.rtmpPort}/live`,
     secret,
     flvUrl: (channel, host = displayHost) => `http://${host}:${opts.httpPort}/live/${channel}.flv`,
-    stop: () => nms.stop(),
+    viewers: (channel) => sessions.viewers(channel),
+    waitPublished: (channel, timeoutMs) => sessions.waitPublished(channel, timeoutMs),
+    stop: async () => {
+      sessions.detach();
+      await nms.stop();
+    },
   };
 }

@@ -30,6 +30,8 @@ export interface ChannelInput {
   parallelShots?: number;
   /** Task queue for remote (GPU-bound) media steps; see EpisodeInput.remoteTaskQueue. */
   remoteTaskQueue?: string;
+  /** Keep the WebtvChannel/WebtvChannelState search attributes up to date (set by clients that checked they are registered). */
+  searchAttributes?: boolean;
   state?: ChannelState;
 }
 
@@ -97,6 +99,10 @@ export interface ChannelState {
   failuresInARow?: number;
   /** When the channel first started (ISO); production vs air is measured from here. */
   startedAt?: string;
+  /** Why the channel stopped (set when it stops; kept in the closed run's memo as `lastState`). */
+  stoppedBecause?: string;
+  /** When the first fresh episode went on air in this run (ISO); "falling behind" waits a window after it. */
+  firstAiredAt?: string;
 }
 
 /** What the `status` query answers: the state's counters as they are, plus what is derived from them. */
@@ -113,7 +119,22 @@ export interface ChannelStatus
    */
   fallingBehind: boolean;
   backends: Record<string, string>;
+  /** People watching now, summed over the servers that report (null: no server has reported). */
+  viewers?: number | null;
+  /** Set once the channel has stopped: why (a stop, a cancel, or its broadcast ending by hand). */
+  stopped?: string | null;
 }
+
+/** A server's viewer count for the channel (FLV players + recent HLS clients), sent when it changes. */
+export interface ViewerReport {
+  /** Which server counts (host:port of its web page); counts of several servers add up. */
+  source: string;
+  count: number;
+  at: string;
+}
+
+/** A report older than this no longer counts (servers re-send every minute while anyone watches). */
+export const VIEWER_REPORT_TTL_SEC = 150;
 
 /** Sent by the on-air activity each time ffmpeg opens a slot file. */
 export interface SlotOpened {
@@ -128,6 +149,21 @@ export interface BroadcastInput {
 }
 
 export const SLOT_COUNT = 2;
+
+/** Seconds of air after the first aired episode before "falling behind" may be said: a shorter look measures noise. */
+export const FALLING_BEHIND_WINDOW_SEC = 120;
+
+/** The memo key under which a stopped channel keeps its last state, so the next start resumes from it. */
+export const LAST_STATE_MEMO = 'lastState';
+
+/**
+ * The state a stopped channel starts again from: the same theme, counters, ready episodes and slot
+ * contents; nothing is on air yet, and production vs air is measured afresh (the time off air is not slowness).
+ */
+export function resumeState(last: ChannelState, now: string): ChannelState {
+  const { stoppedBecause: _gone, firstAiredAt: _measuredAfresh, ...kept } = last;
+  return { ...kept, onAir: null, startedAt: now, producedSec: 0, failuresInARow: 0, runs: last.runs + 1 };
+}
 
 export const channelWorkflowId = (channel: string) => `channel/${channel}`;
 export const broadcastWorkflowId = (channel: string) => `broadcast/${channel}`;

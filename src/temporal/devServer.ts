@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeFlags } from '../shared/searchAttributes';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -64,6 +65,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--ui-port', String(uiPort),
     '--ip', ip,
     '--log-level', 'warn',
+    // `webtv channel list` reads channels from visibility by these; another cluster registers them once
+    // with `temporal operator search-attribute create` (README, "Operating it").
+    ...devServerSearchAttributeFlags,
   ];
   const child = execa(bin, args, {
     stdout: { file: logFile, append: true },

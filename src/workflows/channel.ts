@@ -4,18 +4,19 @@
 import { channelNameProblem } from '../shared/validation';
 import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition,
-  continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
+  continueAsNew, isCancellation, getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createBroadcastActivities } from '../activities/broadcast/index';
 import {
-  SLOT_COUNT, broadcastWorkflowId, channelConfig, episodeWorkflowId, initialChannelState,
+  FALLING_BEHIND_WINDOW_SEC, SLOT_COUNT, VIEWER_REPORT_TTL_SEC, broadcastWorkflowId, channelConfig, episodeWorkflowId, initialChannelState,
   type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef,
 } from '../shared/channel';
 import {
-  pauseSignal, restartAirSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
+  pauseSignal, restartAirSignal, viewersSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
 } from '../shared/channelMessages';
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
+import { broadcastEndReason, publishRunState, stopChannel, watchBroadcastEnd } from './channelStop';
 import type { EpisodeInput, EpisodeManifest } from '../shared/types';
 
 type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
@@ -61,6 +62,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   let retentionDue = false;
   let finishedThisRun = 0;
   let retryAt = 0;
+  let stopReason: string | null = null;
   const poke = () => { wake = true; };
   const freshSlots = () => st.slots.filter((s) => s?.fresh && s.episode).map((s) => s!.episode!);
 
@@ -80,9 +82,18 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       if (!t.ok) throw new Error(t.reason);
     },
   });
-  setHandler(pauseSignal, () => { st.paused = true; poke(); });
-  setHandler(resumeSignal, () => { st.paused = false; poke(); });
+  setHandler(pauseSignal, () => { st.paused = true; publishRunState(!!input.searchAttributes, channel, 'paused'); poke(); });
+  setHandler(resumeSignal, () => { st.paused = false; publishRunState(!!input.searchAttributes, channel, 'on air'); poke(); });
   setHandler(skipSignal, () => { skipRequested = true; poke(); });
+  // Viewer counts are for status only: kept out of the state, refreshed by the servers after continue-as-new.
+  const viewerReports = new Map<string, { count: number; at: number }>();
+  setHandler(viewersSignal, ({ source, count }) => {
+    if (typeof source === 'string' && Number.isInteger(count) && count >= 0) viewerReports.set(source.slice(0, 200), { count, at: Date.now() });
+  });
+  const viewers = () => {
+    const fresh = [...viewerReports.values()].filter((r) => Date.now() - r.at < VIEWER_REPORT_TTL_SEC * 1000);
+    return viewerReports.size === 0 ? null : fresh.reduce((a, r) => a + r.count, 0);
+  };
   setHandler(slotOpenedSignal, ({ slot, inode, at }) => {
     const content = st.slots[slot];
     const known = content && content.inode === inode;
@@ -91,6 +102,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     if (known && content.fresh) {
       content.fresh = false;
       if (episode) st.aired++;
+      if (episode && !st.firstAiredAt) st.firstAiredAt = at;
     }
     st.onAir = { slot, episode, since: at, reair: !fresh };
     setCurrentDetails(episode
@@ -116,10 +128,15 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       skipped: st.skipped,
       producedSec: st.producedSec,
       productionVsAir,
-      fallingBehind: (productionVsAir !== null && productionVsAir < 1) ||
-        (fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair)),
+      // Only once an episode has aired and production was watched for a window: before that, the
+      // standby is the channel starting, not falling behind.
+      fallingBehind: !!st.firstAiredAt && (Date.now() - Date.parse(st.firstAiredAt)) / 1000 >= FALLING_BEHIND_WINDOW_SEC && (
+        (productionVsAir !== null && productionVsAir < 1) ||
+        (fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair))),
       backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
       runs: st.runs,
+      stopped: st.stoppedBecause ?? null,
+      viewers: viewers(),
     };
   });
 
@@ -154,7 +171,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
           st.failuresInARow = 0;
           st.producedSec += m.durationSec;
           retentionDue = true;
-        }, fail)
+        }, (err) => { if (stopReason === null && !isCancellation(err)) fail(err); })
         .finally(() => {
           finishedThisRun++;
           producing.delete(n);
@@ -178,63 +195,85 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       const { inode } = await swapSlot({ channel, slot: next, source: episode.path });
       st.slots[next] = { inode, episode, fresh: true };
     } catch (err) {
+      if (isCancellation(err)) throw err;
       st.failed++;
       st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `could not air: ${errorText(err)}` }].slice(-10);
       poke();
     }
   }
 
-  if (cfg.broadcast) {
-    try {
-      await startChild('broadcastWorkflow', {
-        workflowId: broadcastWorkflowId(channel),
-        args: [{ channel }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `on air: ${channel}`,
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  publishRunState(!!input.searchAttributes, channel, st.paused ? 'paused' : 'on air');
+  let watch: ReturnType<typeof watchBroadcastEnd> = null;
+  try {
+    if (cfg.broadcast) {
+      try {
+        await startChild('broadcastWorkflow', {
+          workflowId: broadcastWorkflowId(channel),
+          args: [{ channel }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `on air: ${channel}`,
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      watch = watchBroadcastEnd(channel, (ended) => { stopReason ??= broadcastEndReason(channel, ended); poke(); });
     }
-  }
-  const air = await prepareAir({ channel });
-  air.slots.forEach((s, i) => {
-    if (st.slots[i]?.inode !== s.inode) st.slots[i] = { inode: s.inode, episode: null, fresh: false };
-  });
+    const air = await prepareAir({ channel });
+    air.slots.forEach((s, i) => {
+      if (st.slots[i]?.inode !== s.inode) st.slots[i] = { inode: s.inode, episode: null, fresh: false };
+    });
 
-  for (;;) {
-    while (
-      !st.paused && !continueAsNewDue() && producing.size < cfg.parallelEpisodes && Date.now() >= retryAt &&
-      st.ready.length + freshSlots().length + producing.size < cfg.targetReady
-    ) {
-      await startEpisode();
-    }
-    await fillNextSlot();
-    if (skipRequested) {
-      skipRequested = false;
-      if (st.onAir && cfg.broadcast) {
-        try {
-          await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(restartAirSignal, (st.onAir.slot + 1) % SLOT_COUNT);
-          st.skipped++;
-        } catch (err) {
-          log.warn('skip: the broadcast workflow is not running', { error: errorText(err) });
+    for (;;) {
+      if (stopReason !== null) {
+        await stopChannel({
+          channel, reason: stopReason, state: st,
+          producing: () => [...producing.keys()], hasBroadcast: cfg.broadcast, searchAttributes: !!input.searchAttributes,
+        });
+        return;
+      }
+      while (
+        !st.paused && !continueAsNewDue() && producing.size < cfg.parallelEpisodes && Date.now() >= retryAt &&
+        st.ready.length + freshSlots().length + producing.size < cfg.targetReady
+      ) {
+        await startEpisode();
+      }
+      await fillNextSlot();
+      if (skipRequested) {
+        skipRequested = false;
+        if (st.onAir && cfg.broadcast) {
+          try {
+            await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(restartAirSignal, (st.onAir.slot + 1) % SLOT_COUNT);
+            st.skipped++;
+          } catch (err) {
+            log.warn('skip: the broadcast workflow is not running', { error: errorText(err) });
+          }
         }
       }
+      if (retentionDue) {
+        retentionDue = false;
+        const protect = [...st.ready, ...st.slots.map((s) => s?.episode), st.onAir?.episode].flatMap((e) => (e ? [e.episode] : []));
+        // Disk clean-up failing must not stop the channel; it is tried again after the next episode.
+        await retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] })
+          .catch((err) => log.warn('could not remove old episodes', { error: errorText(err) }));
+      }
+      if (continueAsNewDue() && producing.size === 0) {
+        await condition(allHandlersFinished);
+        watch?.cancel();
+        st.runs++;
+        await continueAsNew<typeof channelWorkflow>({ ...input, state: st });
+      }
+      const backoff = retryAt - Date.now();
+      if (backoff > 0) await condition(() => wake, backoff);
+      else await condition(() => wake);
+      wake = false;
     }
-    if (retentionDue) {
-      retentionDue = false;
-      const protect = [...st.ready, ...st.slots.map((s) => s?.episode), st.onAir?.episode].flatMap((e) => (e ? [e.episode] : []));
-      // Disk clean-up failing must not stop the channel; it is tried again after the next episode.
-      await retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] })
-        .catch((err) => log.warn('could not remove old episodes', { error: errorText(err) }));
-    }
-    if (continueAsNewDue() && producing.size === 0) {
-      await condition(allHandlersFinished);
-      st.runs++;
-      await continueAsNew<typeof channelWorkflow>({ ...input, state: st });
-    }
-    const backoff = retryAt - Date.now();
-    if (backoff > 0) await condition(() => wake, backoff);
-    else await condition(() => wake);
-    wake = false;
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    stopReason = 'stopped by a cancel request (webtv channel stop, the Web UI or temporal workflow cancel)';
+    await stopChannel({
+      channel, reason: 'stopped by a cancel request (webtv channel stop, the Web UI or temporal workflow cancel)', state: st,
+      producing: () => [...producing.keys()], hasBroadcast: cfg.broadcast, searchAttributes: !!input.searchAttributes,
+    });
+    throw err;
   }
 }

@@ -1,3 +1,4 @@
 export * from './episode';
 export * from './channel';
 export * from './broadcast';
+export * from './scheduledTheme';

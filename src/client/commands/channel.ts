@@ -1,6 +1,11 @@
-// `webtv channel start|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
+// `webtv channel start|stop|list|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
 import { channelNameProblem } from '../../shared/validation';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { formatChannelList, listChannels } from '../channelList';
+import { lastChannelState, startChannel } from '../channelStart';
+import { stopChannel } from '../channelStop';
+import { comingUp, type ComingUp } from '../schedules';
+import { localTime } from './schedule';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { connectClient, temporalTarget } from '../../temporal/connection';
@@ -12,6 +17,8 @@ import type { EpisodeBackends } from '../../shared/types';
 
 const USAGE = `usage:
   webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast]
+  webtv channel stop <name>            cancel its episodes in production, end its broadcast, keep its state
+  webtv channel list                   every channel: state, theme, what is on air, episode counts
   webtv channel theme <name> "<new theme>"
   webtv channel pause|resume|skip <name>
   webtv channel status <name> [--json]`;
@@ -32,7 +39,7 @@ function intOption(v: string | undefined, what: string): number | undefined {
   return n;
 }
 
-export function formatStatus(s: ChannelStatus, now = Date.now()): string {
+export function formatStatus(s: ChannelStatus, now = Date.now(), upcoming: ComingUp[] = []): string {
   const ep = s.onAir?.episode;
   let shot = '';
   if (ep && s.onAir) {
@@ -41,7 +48,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now()): string {
     shot = ep.shots.find((x) => (t -= x.durationSec) < 0)?.prompt ?? ep.shots.at(-1)?.prompt ?? '';
   }
   const lines = [
-    `channel   ${s.channel}${s.paused ? ' (paused: no new episodes)' : ''}`,
+    `channel   ${s.channel}${s.stopped ? ` (stopped: ${s.stopped})` : s.paused ? ' (paused: no new episodes)' : ''}`,
     `theme     ${s.theme}`,
     `on air    ${ep ? `episode ${ep.episode}${s.onAir!.reair ? ' (again)' : ''}: ${shot}` : s.onAir ? 'standby clip' : 'not on air yet'}`,
     `next      ${s.next.length ? s.next.map((e) => `episode ${e.episode}`).join(', ') : 'nothing ready'}`,
@@ -49,6 +56,8 @@ export function formatStatus(s: ChannelStatus, now = Date.now()): string {
     `episodes  ${s.made} made, ${s.failed} failed, ${s.aired} aired, ${s.skipped} skipped`,
     `backends  ${Object.entries(s.backends).map(([k, v]) => `${k}=${v}`).join(' ')}`,
   ];
+  if (s.viewers !== undefined && s.viewers !== null) lines.push(`watching  ${s.viewers}`);
+  lines.push(`coming up ${upcoming.length ? upcoming.map((c) => `${localTime(c.at)} ${c.theme.slice(0, 60)}`).join('\n          ') : 'nothing scheduled'}`);
   if (s.productionVsAir !== null) lines.push(`rate      ${s.productionVsAir} s of episode made per s of air`);
   if (s.fallingBehind) lines.push('warning   making episodes is slower than air: recent episodes air again');
   for (const f of s.recentFailures.slice(-3)) lines.push(`failed    episode ${f.episode}: ${f.error}`);
@@ -91,8 +100,8 @@ async function dispatch(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!['start', 'theme', 'pause', 'resume', 'skip', 'status'].includes(action)) throw new UsageError(`unknown action "${action}"`);
-  const name = channelArg(nameArg);
+  if (!['start', 'stop', 'list', 'theme', 'pause', 'resume', 'skip', 'status'].includes(action)) throw new UsageError(`unknown action "${action}"`);
+  const name = action === 'list' ? '' : channelArg(nameArg);
   const settings = readSettings();
   const { client, connection } = await connectClient(temporalTarget());
   try {
@@ -109,13 +118,19 @@ async function dispatch(argv: string[]): Promise<number> {
         input.shots = intOption(values.shots, '--shots');
         input.targetReady = intOption(values['target-ready'], '--target-ready');
         if (values['no-broadcast']) input.broadcast = false;
-        const started = await client.workflow.start('channelWorkflow', {
-          taskQueue: settings.taskQueue,
-          workflowId: channelWorkflowId(name),
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        });
-        console.log(`channel ${name} is running (workflow ${started.workflowId}, task queue ${settings.taskQueue})`);
+        const started = await startChannel(client, settings.taskQueue, input, input.theme);
+        if (started.warning) console.error(`webtv channel: warning: ${started.warning}`);
+        const how = started.how === 'resumed' ? ', resumed from its last state' : '';
+        console.log(`channel ${name} is running (workflow ${started.workflowId}, task queue ${settings.taskQueue}${how})`);
+        return 0;
+      }
+      case 'stop': {
+        const r = await stopChannel(client, name);
+        console.log(r);
+        return 0;
+      }
+      case 'list': {
+        console.log(formatChannelList(await listChannels(client)));
         return 0;
       }
       case 'theme': {
@@ -141,8 +156,15 @@ async function dispatch(argv: string[]): Promise<number> {
         return 0;
       }
       default: {
+        const last = await lastChannelState(client, name);
+        if (!last.running && last.state) {
+          console.log(values.json ? JSON.stringify({ channel: name, stopped: last.state.stoppedBecause ?? 'stopped', lastState: last.state }, null, 2)
+            : `channel   ${name} (stopped: ${last.state.stoppedBecause ?? 'stopped'})\ntheme     ${last.state.theme}\nepisodes  ${last.state.made} made, ${last.state.failed} failed, ${last.state.aired} aired\nstart it again with "webtv channel start ${name}" (it resumes from here)`);
+          return 0;
+        }
         const status = await handle.query(statusQuery);
-        console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+        const upcoming = await comingUp(client, name);
+        console.log(values.json ? JSON.stringify({ ...status, comingUp: upcoming }, null, 2) : formatStatus(status, Date.now(), upcoming));
         return 0;
       }
     }

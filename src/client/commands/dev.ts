@@ -7,15 +7,26 @@ import { startDevServer } from '../../temporal/devServer';
 import { connectWorker, devServerTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
+import { fontFileFromEnv, preflightPasses } from '../../preflight/index';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '7233' }, 'ui-port': { type: 'string', default: '8233' } }, strict: true });
   const settings = readSettings();
+  const port = Number(values.port);
+  const uiPort = Number(values['ui-port']);
+  if (!(await preflightPasses('dev', {
+    media: true,
+    fontFile: fontFileFromEnv(),
+    ports: [
+      { port, host: '127.0.0.1', what: 'Temporal dev server', variable: '--port' },
+      { port: uiPort, host: '127.0.0.1', what: 'Temporal Web UI', variable: '--ui-port' },
+    ],
+  }))) return 1;
   installWorkerRuntime(settings);
   const server = await startDevServer({
     dbFile: path.join(settings.dataDir, 'temporal', 'webtv.db'),
-    port: Number(values.port),
-    uiPort: Number(values['ui-port']),
+    port,
+    uiPort,
   });
   console.error(`Temporal dev server at ${server.address}; Web UI at ${server.uiUrl}`);
   const connection = await connectWorker(devServerTarget(server.address));

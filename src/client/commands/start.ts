@@ -10,10 +10,14 @@ import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../../temporal/connection';
-import { channelWorkflowId, type ChannelInput } from '../../shared/channel';
+import type { ChannelInput } from '../../shared/channel';
+import { startChannel } from '../channelStart';
 import { DEFAULT_THEME } from '../../shared/theme';
 import { assertPortFree, startRtmpServer } from '../rtmp';
 import { startWebServer } from '../web/server';
+import { ViewerCount } from '../web/viewerCount';
+import { startViewerReports } from '../viewerReport';
+import { fontFileFromEnv, preflightPasses, type PortNeed, type PreflightNeeds } from '../../preflight/index';
 
 export interface StackOptions {
   dataDir: string;
@@ -35,8 +39,13 @@ export interface Stack {
   playerUrl: string;
   temporalUiUrl: string | null;
   flvUrl: string;
+  /** Resolves true once the channel's stream is published (the banner says "on air" only then). */
+  onAir: Promise<boolean>;
   stop(): Promise<void>;
 }
+
+/** How long `npm start` waits for the stream before saying it is not on air yet (the standby clip is made first). */
+const ON_AIR_WAIT_MS = 180_000;
 
 function port(env: string | undefined, dflt: number, name: string): number {
   if (env === undefined || env === '') return dflt;
@@ -121,21 +130,22 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const input: ChannelInput = {
       theme: DEFAULT_THEME, backends: { interpolate: { kind: 'offline', mode: 'blend' } }, ...o.channelOptions, channel: o.channel,
     };
-    await client.workflow.start('channelWorkflow', {
-      taskQueue: o.taskQueue,
-      workflowId: channelWorkflowId(o.channel),
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    // A channel stopped with `webtv channel stop` starts again from the state it kept.
+    const started = await startChannel(client, o.taskQueue, input);
+    if (started.warning) log(`  warning: ${started.warning}`);
+    if (started.how === 'resumed') log(`channel "${o.channel}" resumes from where it stopped`);
 
     const { token, file: tokenFile } = controlToken(o.dataDir);
-    const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token });
+    const viewers = new ViewerCount((c) => rtmp.viewers(c));
+    const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token, viewers });
     stops.push(() => web.stop());
+    const reports = startViewerReports({ client, viewers, channels: () => [o.channel, ...viewers.hlsChannels()], source: web.url });
+    stops.push(() => reports.stop());
 
     const uiUrl = dev ? dev.uiUrl.replace('127.0.0.1', 'localhost') : null;
     log([
       '',
-      `  AI WebTV is on air — channel "${o.channel}"`,
+      `  AI WebTV — channel "${o.channel}" is going on air (waiting for its stream…)`,
       `  Watch:            ${web.url}`,
       `  HTTP-FLV:         ${rtmp.flvUrl(o.channel)}`,
       `  Temporal Web UI:  ${uiUrl ?? `(your Temporal at ${target.describe})`}`,
@@ -143,11 +153,34 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       '  Ctrl-C stops everything; running again resumes the channel.',
       '',
     ].join('\n'));
-    return { temporalAddress: address, playerUrl: web.url, temporalUiUrl: uiUrl, flvUrl: rtmp.flvUrl(o.channel), stop };
+    // "On air" is said only once the RTMP server has the channel's stream.
+    const onAir = rtmp.waitPublished(o.channel, ON_AIR_WAIT_MS);
+    let stopped = false;
+    stops.push(async () => { stopped = true; });
+    void onAir.then((up) => !stopped && log(up
+      ? `  ● AI WebTV is on air — channel "${o.channel}": ${web.url}`
+      : `  not on air after ${ON_AIR_WAIT_MS / 1000} s: see broadcast/${o.channel} in the Temporal Web UI (${uiUrl ?? address}) for why`));
+    return { temporalAddress: address, playerUrl: web.url, temporalUiUrl: uiUrl, flvUrl: rtmp.flvUrl(o.channel), onAir, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** What `npm start` needs before it starts anything: media tools, the caption font, its five ports. */
+export function stackPreflight(o: StackOptions): PreflightNeeds {
+  const ports: PortNeed[] = [
+    { port: o.ports.rtmp, host: o.bind, what: 'RTMP server', variable: 'WEBTV_RTMP_PORT' },
+    { port: o.ports.flv, host: o.bind, what: 'HTTP-FLV', variable: 'WEBTV_FLV_PORT' },
+    { port: o.ports.web, host: o.bind, what: 'web page', variable: 'WEBTV_WEB_PORT' },
+  ];
+  if (!o.temporal) {
+    ports.unshift(
+      { port: o.ports.temporal, host: '127.0.0.1', what: 'Temporal dev server', variable: 'WEBTV_TEMPORAL_PORT' },
+      { port: o.ports.temporalUi, host: '127.0.0.1', what: 'Temporal Web UI', variable: 'WEBTV_TEMPORAL_UI_PORT' },
+    );
+  }
+  return { media: true, fontFile: fontFileFromEnv(), ports };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -157,7 +190,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   // The worker's own INFO lines (webpack, state changes) would bury the URLs; WEBTV_LOG=info brings them back.
   installWorkerRuntime(readSettings());
-  const stack = await startStack(stackOptionsFromEnv());
+  const options = stackOptionsFromEnv();
+  if (!(await preflightPasses('start', stackPreflight(options)))) return 1;
+  const stack = await startStack(options);
   await new Promise<void>((resolve) => {
     const onSignal = () => {
       process.off('SIGINT', onSignal);

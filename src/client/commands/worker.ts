@@ -4,10 +4,12 @@ import { readSettings } from '../../config';
 import { connectWorker, temporalTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
+import { fontFileFromEnv, preflightPasses } from '../../preflight/index';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'task-queue': { type: 'string' } }, strict: true });
   const settings = readSettings();
+  if (!(await preflightPasses('worker', { media: true, fontFile: fontFileFromEnv() }))) return 1;
   installWorkerRuntime(settings);
   const taskQueue = values['task-queue'] ?? settings.taskQueue;
   const target = temporalTarget();

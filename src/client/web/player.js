@@ -13,6 +13,7 @@
   let stuckSince = Date.now();
   let rebuilds = 0;
   window.webtv = { rebuilds: () => rebuilds, mode: null };
+  const viewerId = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
 
   if (window.mpegts) mpegts.LoggingControl.applyConfig({ enableAll: false, enableVerbose: false, enableDebug: false, enableInfo: false, enableWarn: false, enableError: false });
 
@@ -42,7 +43,8 @@
       player.load();
     } else if (config.hlsUrl && window.Hls && Hls.isSupported()) {
       window.webtv.mode = 'hls.js';
-      player = new Hls({ liveSyncDurationCount: 3 });
+      // X-WebTV-Viewer tells this page apart from other HLS clients behind the same address (viewer count).
+      player = new Hls({ liveSyncDurationCount: 3, xhrSetup: (xhr) => xhr.setRequestHeader('X-WebTV-Viewer', viewerId) });
       player.on(Hls.Events.ERROR, (_e, data) => { if (data.fatal) scheduleRebuild(); });
       player.loadSource(config.hlsUrl);
       player.attachMedia(video);
@@ -100,7 +102,7 @@
     text($('failed'), String(status.failed));
     const shot = currentShot(status.onAir);
     const ep = status.onAir && status.onAir.episode;
-    text($('prompt'), shot ? shot.prompt : 'Standby — the first episode is being made');
+    text($('prompt'), shot ? shot.prompt : `Standby — ${status.waitingFor || 'the first episode is being made'}`);
     text($('onair-meta'), ep ? `episode ${ep.episode}${status.onAir.reair ? ' (again)' : ''}` : '');
     text($('behind'), status.fallingBehind ? 'Making new episodes is slower than air right now: recent episodes play again.' : '');
     const next = $('next');
@@ -114,7 +116,10 @@
   async function poll() {
     try {
       const r = await fetch(`/api/status${q}`);
-      if (r.ok) status = await r.json();
+      if (r.ok) {
+        status = await r.json();
+        window.dispatchEvent(new CustomEvent('webtv:status', { detail: status }));
+      }
     } catch { /* the server restarts; keep the last status */ }
     render();
   }
@@ -156,4 +161,29 @@
     setInterval(poll, 2000);
     setInterval(render, 500);
   })();
+})();
+
+// Viewers and the programme: "N watching" and "Coming up" (the next scheduled themes, in local time),
+// from the same /api/status the page polls (the 'webtv:status' event).
+(() => {
+  const $ = (id) => document.getElementById(id);
+  window.addEventListener('webtv:status', (ev) => {
+    const s = ev.detail;
+    if (typeof s.viewers === 'number') $('watching').textContent = `${s.viewers} watching`;
+    const list = Array.isArray(s.comingUp) ? s.comingUp : [];
+    $('coming-up').replaceChildren(...list.map((c) => {
+      const li = document.createElement('li');
+      li.dataset.at = c.at;
+      li.dataset.scheduleId = c.scheduleId;
+      const time = new Date(c.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      li.textContent = `${time} — ${c.theme}${c.note ? ` (${c.note})` : ''}`;
+      return li;
+    }));
+    if (list.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'none';
+      li.textContent = 'nothing scheduled';
+      $('coming-up').replaceChildren(li);
+    }
+  });
 })();

@@ -12,6 +12,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { channelWorkflowId } from '../../shared/channel';
 import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
+import { cachedComingUp } from './comingUp';
+import { hlsClientKey, type ViewerCount } from './viewerCount';
+import { waitingFor } from './waitingFor';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -28,6 +31,8 @@ export interface WebServerOptions {
   hlsDir?: string;
   /** Control token; default WEBTV_CONTROL_TOKEN. Without one, control endpoints are refused. */
   controlToken?: string;
+  /** Counts viewers (FLV players and HLS clients); HLS segment requests served here are recorded in it. */
+  viewers?: ViewerCount;
 }
 
 export interface WebServer {
@@ -76,6 +81,7 @@ function tokenMatches(given: string, expected: string): boolean {
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const token = opts.controlToken ?? process.env.WEBTV_CONTROL_TOKEN ?? '';
   const host = opts.host ?? '127.0.0.1';
+  const comingUp = cachedComingUp(opts.client);
 
   function channelOf(url: URL): string {
     const name = url.searchParams.get('channel') ?? opts.defaultChannel;
@@ -100,7 +106,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     if (route === 'GET /api/status') {
       try {
-        return send(res, 200, await handle.query(statusQuery));
+        const status = await handle.query(statusQuery);
+        // Added to the channel's own status: this server's viewer count, the schedule, what the standby waits for.
+        const [next, waiting] = await Promise.all([comingUp(channel), waitingFor(opts.client, status)]);
+        return send(res, 200, { ...status, viewers: opts.viewers?.count(channel) ?? status.viewers ?? null, comingUp: next, waitingFor: waiting });
       } catch (err) {
         throw new HttpError(503, `channel ${channel} is not answering (${(err as Error).message}); is it started and is a worker running?`);
       }
@@ -125,11 +134,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     return send(res, 200, { ok: true });
   }
 
-  function serveHls(res: http.ServerResponse, pathname: string): void {
+  function serveHls(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
     const m = /^\/hls\/([a-z0-9_-]+)\/([A-Za-z0-9_.-]+\.(m3u8|ts))$/.exec(pathname);
     if (!opts.hlsDir || !m) throw new HttpError(404, 'no such HLS file');
     const file = path.join(opts.hlsDir, m[1], m[2]);
     if (!fs.existsSync(file)) throw new HttpError(404, 'no such HLS file (yet)');
+    if (m[3] === 'ts') opts.viewers?.hlsSegment(m[1], hlsClientKey(req.headers, req.socket.remoteAddress));
     res.writeHead(200, { 'content-type': m[3] === 'm3u8' ? 'application/vnd.apple.mpegurl' : 'video/mp2t', 'cache-control': 'no-cache' });
     fs.createReadStream(file).pipe(res);
   }
@@ -138,7 +148,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = async () => {
       if (url.pathname.startsWith('/api/')) return api(req, res, url);
-      if (url.pathname.startsWith('/hls/')) return serveHls(res, url.pathname);
+      if (url.pathname.startsWith('/hls/')) return serveHls(req, res, url.pathname);
       const f = files[url.pathname];
       if (!f || req.method !== 'GET') throw new HttpError(404, `not found: ${url.pathname}`);
       res.writeHead(200, { 'content-type': f.type, 'cache-control': 'no-cache' });
