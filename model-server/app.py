@@ -63,7 +63,7 @@ def build_demo(jobs: Jobs) -> gr.Blocks:
     return demo
 
 
-def health(settings, cache: ModelCache, demo: gr.Blocks, started: float) -> dict:
+def health(settings, cache: ModelCache, jobs: Jobs, demo: gr.Blocks, started: float) -> dict:
     gpu = None
     if settings.device.type == "cuda":
         free, total = torch.cuda.mem_get_info(settings.device)
@@ -76,6 +76,7 @@ def health(settings, cache: ModelCache, demo: gr.Blocks, started: float) -> dict
         "gpu": gpu,
         "loaded": cache.describe(),
         "unloads": cache.unloads,
+        "jobs": list(jobs.history)[-20:],
         "models": vars(settings.models),
         "queue": {"size": len(demo._queue), "max_size": settings.queue_size},
         "versions": {"gradio": gr.__version__, "torch": torch.__version__},
@@ -95,11 +96,10 @@ def build_app(settings=None) -> FastAPI:
 
     @app.get("/webtv/health")
     def get_health():
-        return health(settings, cache, demo, started)
+        return health(settings, cache, jobs, demo, started)
 
     # Errors the app means to show are gr.Error; anything else reaches clients as "An error occurred",
     # as on Spaces (no tracebacks leak to callers; they go to the server log).
-    app.state.jobs = jobs
     return gr.mount_gradio_app(app, demo, path="/", show_error=False, allowed_paths=[work])
 
 

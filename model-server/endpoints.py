@@ -1,6 +1,9 @@
 """The four jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the
 product's default mapping (src/activities/gradio/spec.ts) in the Spaces' order."""
 import inspect
+import time
+from collections import deque
+from contextlib import contextmanager
 import math
 import os
 import tempfile
@@ -36,6 +39,20 @@ class Jobs:
         self.work_dir = work_dir
         self.video_size = _size(os.environ.get("WEBTV_VIDEO_SIZE", "576x320"), "WEBTV_VIDEO_SIZE")
         self.upscale_size = _size(os.environ.get("WEBTV_UPSCALE_SIZE", "1024x576"), "WEBTV_UPSCALE_SIZE")
+        # The last jobs, for the health route: what ran, with which prompt, how long, how it ended.
+        self.history = deque(maxlen=50)
+
+    @contextmanager
+    def _job(self, endpoint: str, prompt):
+        record = {"endpoint": endpoint, "prompt": prompt, "started": time.time(), "seconds": None, "error": None}
+        self.history.append(record)
+        try:
+            yield
+        except Exception as err:
+            record["error"] = str(err)[:300]
+            raise
+        finally:
+            record["seconds"] = round(time.time() - record["started"], 3)
 
     def _out(self, name: str) -> str:
         return os.path.join(tempfile.mkdtemp(dir=self.work_dir), name)
@@ -63,8 +80,25 @@ class Jobs:
                 torch.cuda.empty_cache()
         return free
 
-    # ---- /run: Zeroscope v2 576w --------------------------------------------------------------
+    # The endpoints Gradio calls (the signatures are the API: names, order and defaults).
     def run(self, prompt, seed, num_frames, num_inference_steps, progress=gr.Progress()):
+        with self._job("/run", prompt):
+            return self._run(prompt, seed, num_frames, num_inference_steps, progress)
+
+    def upscale(self, video, prompt, seed, denoise_strength, num_inference_steps=25, progress=gr.Progress()):
+        with self._job("/upscale", prompt):
+            return self._upscale(video, prompt, seed, denoise_strength, num_inference_steps, progress)
+
+    def interpolate(self, video, interpolation_depth, fps, progress=gr.Progress()):
+        with self._job("/interpolate", None):
+            return self._interpolate(video, interpolation_depth, fps, progress)
+
+    def music(self, text, melody, duration, seed=0, progress=gr.Progress()):
+        with self._job("/predict_full", text):
+            return self._music(text, melody, duration, seed, progress)
+
+    # ---- /run: Zeroscope v2 576w --------------------------------------------------------------
+    def _run(self, prompt, seed, num_frames, num_inference_steps, progress):
         prompt = _prompt("/run", prompt)
         seed = int(check_range("/run", "seed", seed, 0, SEED_MAX))
         frames = int(check_range("/run", "num_frames", num_frames, 2, 64))
@@ -80,7 +114,7 @@ class Jobs:
         return path
 
     # ---- /upscale: Zeroscope v2 XL, video-to-video with the generator's prompt -----------------
-    def upscale(self, video, prompt, seed, denoise_strength, num_inference_steps=25, progress=gr.Progress()):
+    def _upscale(self, video, prompt, seed, denoise_strength, num_inference_steps, progress):
         prompt = _prompt("/upscale", prompt)
         seed = int(check_range("/upscale", "seed", seed, 0, SEED_MAX))
         strength = check_range("/upscale", "denoise_strength", denoise_strength, 0.01, 1.0)
@@ -101,7 +135,7 @@ class Jobs:
         return path
 
     # ---- /interpolate: FILM (or the cross-fade) to the requested rate ---------------------------
-    def interpolate(self, video, interpolation_depth, fps, progress=gr.Progress()):
+    def _interpolate(self, video, interpolation_depth, fps, progress):
         depth = int(check_range("/interpolate", "interpolation_depth", interpolation_depth, 1, 4))
         out_fps = check_range("/interpolate", "fps", fps, 1, 60)
         path_in = _video_path(video)
@@ -125,7 +159,7 @@ class Jobs:
         return path
 
     # ---- /predict_full: MusicGen for the requested duration -------------------------------------
-    def music(self, text, melody, duration, seed=0, progress=gr.Progress()):
+    def _music(self, text, melody, duration, seed, progress):
         text = _prompt("/predict_full", text, name="text")
         seconds = check_range("/predict_full", "duration", duration, 1, 120)
         seed = int(check_range("/predict_full", "seed", seed, 0, SEED_MAX))
