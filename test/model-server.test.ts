@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, handle_file } from '@gradio/client';
 import type { BackendContext, BackendSpec } from '../src/activities/backends';
 import { gradioBackend } from '../src/activities/gradio/index';
+import { run as spacesCommand } from '../src/client/commands/spaces';
 import { probe } from '../src/activities/ffmpeg';
 import { makeTinyModels, startModelServer, tinyModelEnv, type ModelServer, type TinyModels } from './helpers/modelServer';
 
@@ -21,7 +22,7 @@ async function call(url: string, endpoint: string, args: unknown[]): Promise<Cal
     for await (const msg of client.submit(endpoint, args)) {
       if (msg.type === 'status') {
         for (const p of msg.progress_data ?? []) progress.push({ index: p.index ?? 0, length: p.length, unit: p.unit });
-        if (msg.stage === 'error') throw new Error(msg.message ?? 'error without message');
+        if (msg.stage === 'error') throw new Error(typeof msg.message === 'string' ? msg.message : JSON.stringify(msg.message ?? 'error without message'));
       }
       if (msg.type === 'data') return { data: msg.data as unknown[], progress };
     }
@@ -96,6 +97,24 @@ describe('model server on tiny models (Gradio 6.31.0, CPU)', () => {
     assert.deepEqual(h.loaded.map((m) => m.name), ['interpolate', 'music']);
     assert.ok(h.loaded.every((m) => m.bytes > 0), JSON.stringify(h.loaded));
     assert.equal(h.unloads, 2, 'video and upscale went out, oldest first');
+  });
+
+  test('`webtv spaces check` finds every default endpoint and shows the server\'s health', async (t) => {
+    const config = path.join(tmp, 'channel.json');
+    const g = { kind: 'gradio', app: server.url };
+    fs.writeFileSync(config, JSON.stringify({ backends: { video: g, upscale: g, interpolate: g, music: g } }));
+    const out: string[] = [];
+    const log = t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
+    let code: number;
+    try {
+      code = await spacesCommand(['check', '--config', config]);
+    } finally {
+      log.mock.restore();
+    }
+    const text = out.join('\n');
+    assert.equal(code, 0, text);
+    assert.match(text, /All configured apps answer with the expected API/);
+    assert.match(text, new RegExp(`Model server ${server.url}: device cpu · loaded: interpolate film\\.pt [0-9.]+ GiB, music music [0-9.]+ GiB`));
   });
 
   test('the product\'s own backend: an out-of-range parameter is a bad request, not retried', async () => {
