@@ -105,8 +105,10 @@ def build_app(settings=None) -> FastAPI:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=os.environ.get("WEBTV_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEBTV_PORT", "7860")))
+    # GRADIO_SERVER_NAME/PORT are what Hugging Face Spaces set for an app they run.
+    env = os.environ.get
+    parser.add_argument("--host", default=env("WEBTV_HOST") or env("GRADIO_SERVER_NAME") or "127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(env("WEBTV_PORT") or env("GRADIO_SERVER_PORT") or "7860"))
     args = parser.parse_args()
     app = build_app()
     print(f"{SERVER_NAME} on http://{args.host}:{args.port}/", flush=True)
