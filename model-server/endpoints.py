@@ -119,14 +119,17 @@ class Jobs:
         seed = int(check_range("/upscale", "seed", seed, 0, SEED_MAX))
         strength = check_range("/upscale", "denoise_strength", denoise_strength, 0.01, 1.0)
         steps = int(check_range("/upscale", "num_inference_steps", num_inference_steps, 1, 100))
+        # The pipeline denoises only the last `strength` share of the schedule: it must keep one step.
+        run_steps = int(steps * strength)
+        if run_steps < 1:
+            raise bad_input("/upscale", f"num_inference_steps × denoise_strength must be at least 1 "
+                            f"(got {steps} × {strength}); raise either")
         path_in = _video_path(video)
         info = probe_video(path_in, "/upscale")
         w, h = self.upscale_size
         frames = read_frames(path_in, w, h, "/upscale")
         with gpu_errors("/upscale", self._free_gpu("upscale")):
             pipe = self._model("upscale", "WEBTV_UPSCALE_MODEL", "video-to-video", loaders.load_video_to_video)
-            # The pipeline denoises only the last `strength` share of the schedule.
-            run_steps = max(1, int(steps * strength))
             out = pipe(prompt, video=[f.astype(np.float32) / 255.0 for f in frames], strength=strength,
                        num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(seed),
                        output_type="np", **_step_progress(pipe, progress, run_steps, "upscaling"))

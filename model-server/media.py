@@ -38,7 +38,8 @@ def read_frames(path: str, width: int, height: int, endpoint: str) -> np.ndarray
         why = (r.stderr.decode(errors="replace").strip().splitlines() or ["no frames"])[-1]
         raise bad_input(endpoint, f"the uploaded video could not be decoded ({why})")
     n = len(r.stdout) // frame_bytes
-    return np.frombuffer(r.stdout[: n * frame_bytes], dtype=np.uint8).reshape(n, height, width, 3)
+    # A writable copy: torch warns on every frame made from a read-only buffer.
+    return np.frombuffer(bytearray(r.stdout[: n * frame_bytes]), dtype=np.uint8).reshape(n, height, width, 3)
 
 
 def to_uint8(frames) -> np.ndarray:

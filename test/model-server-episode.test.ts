@@ -1,7 +1,7 @@
 // A whole 2-shot episode through the real Temporal server, the product's four Gradio backends and the
 // model server on tiny models: no offline fallback anywhere, and each upscale gets its shot's prompt.
-// The server renders at reduced sizes here (WEBTV_VIDEO_SIZE / WEBTV_UPSCALE_SIZE) and one diffusion
-// step, so 24-frame shots fit a shared CPU; test/model-server.test.ts checks the default sizes.
+// The server renders at reduced sizes here (WEBTV_VIDEO_SIZE / WEBTV_UPSCALE_SIZE) and one or two
+// diffusion steps, so 24-frame shots fit a shared CPU; test/model-server.test.ts checks the default sizes.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,7 @@ describe('an episode made by the model server', () => {
     const backends: EpisodeInput['backends'] = {
       writer: { kind: 'offline' },
       video: { ...app, params: { prompt: '$prompt', seed: '$seed', num_frames: 24, num_inference_steps: 1 } },
-      upscale: { ...app, params: { video: '$video', prompt: '$prompt', seed: '$seed', denoise_strength: 0.75, num_inference_steps: 1 } },
+      upscale: { ...app, params: { video: '$video', prompt: '$prompt', seed: '$seed', denoise_strength: 0.75, num_inference_steps: 2 } },
       interpolate: app,
       music: app,
     };

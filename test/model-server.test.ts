@@ -126,6 +126,11 @@ describe('model server on tiny models (Gradio 6.31.0, CPU)', () => {
     });
   });
 
+  test('an upscale whose strength leaves no diffusion step is refused as bad input', async () => {
+    await assert.rejects(call(server.url, '/upscale', [handle_file(generated), 'a cat', 1, 0.5, 1]),
+      /Invalid input for \/upscale: num_inference_steps × denoise_strength must be at least 1 \(got 1 × 0.5\)/);
+  });
+
   test('the product\'s own backend: a corrupt input video is named as bad input, not retried', async () => {
     const bad = path.join(tmp, 'corrupt.mp4');
     fs.writeFileSync(bad, Buffer.from('\x00\x00\x00\x18ftypmp42 not a movie at all'.repeat(40)));
