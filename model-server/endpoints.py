@@ -184,7 +184,8 @@ class Jobs:
                                       text=[text], padding=True, return_tensors="pt")
             else:
                 inputs = mm.tokenizer([text], padding=True, return_tensors="pt")
-            inputs = {k: (v.to(self.s.device) if v.is_floating_point() is False else v.to(self.s.device, self.s.dtype))
+            # Token ids stay integers; only the melody's features take the model's dtype.
+            inputs = {k: v.to(self.s.device, self.s.dtype) if v.is_floating_point() else v.to(self.s.device)
                       for k, v in inputs.items()}
             torch.manual_seed(seed)
             counter = _TokenProgress(progress, tokens)
