@@ -2,7 +2,7 @@
 # Creates (or reuses) the model server's virtualenv (model-server/requirements.txt: torch, diffusers,
 # transformers, accelerate, gradio, all pinned) in a cache outside the clone, and prints its python path.
 # Needs python3 (3.10+) with venv and access to PyPI. torch's wheel brings the CUDA libraries: about
-# 5.7 GB, a minute or two to install; it runs on CPU too.
+# 5.9 GB, one to a few minutes to install; it runs on CPU too.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 requirements="$root/model-server/requirements.txt"
