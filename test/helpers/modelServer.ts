@@ -77,7 +77,7 @@ export async function startModelServer(env: Record<string, string>, entry = path
       if (exited) throw new Error(`model server exited: ${out.slice(-3000)}`);
       const r = await fetch(`${url}webtv/health`).catch(() => undefined);
       return r?.ok;
-    }, 180_000, 200);
+    }, 300_000, 200);
   } catch (err) {
     await stop();
     throw err;
