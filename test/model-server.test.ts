@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, handle_file } from '@gradio/client';
 import type { BackendContext, BackendSpec } from '../src/activities/backends';
 import { gradioBackend } from '../src/activities/gradio/index';
+import { appBaseUrl } from '../src/client/commands/modelServerHealth';
 import { run as spacesCommand } from '../src/client/commands/spaces';
 import { probe } from '../src/activities/ffmpeg';
 import { makeTinyModels, startModelServer, tinyModelEnv, type ModelServer, type TinyModels } from './helpers/modelServer';
@@ -183,5 +184,13 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
     assert.deepEqual((await server.health()).loaded.map((m) => m.name), ['video'], 'the music model made room');
     await gradioBackend.video!(spec, { prompt: 'a cat', seed: 1, outPath: path.join(tmp, 'v.mp4') }, ctx);
     assert.deepEqual([(await probe(path.join(tmp, 'v.mp4'))).video?.width], [576]);
+  });
+});
+
+describe('where `webtv spaces check` looks for a model server\'s health', () => {
+  test('a URL as given, a Space id at its hf.space host', () => {
+    assert.equal(appBaseUrl('http://gpu-box:7860'), 'http://gpu-box:7860/');
+    assert.equal(appBaseUrl('http://gpu-box:7860/'), 'http://gpu-box:7860/');
+    assert.equal(appBaseUrl('You/AI_WebTV.models'), 'https://you-ai-webtv-models.hf.space/');
   });
 });
