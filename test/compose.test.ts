@@ -40,3 +40,42 @@ describe('docker-compose.yml', () => {
     assert.ok(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies.tsx, 'tsx is a runtime dependency (the image omits dev dependencies)');
   });
 });
+
+describe('docker-compose.gpu.yml (the model server)', () => {
+  const gpu = parse(fs.readFileSync('docker-compose.gpu.yml', 'utf8'));
+  const serverDockerfile = fs.readFileSync('model-server/Dockerfile', 'utf8');
+  const service = gpu.services['model-server'];
+
+  it('adds only the model server, built from model-server/Dockerfile in the repository root', () => {
+    assert.deepEqual(Object.keys(gpu.services), ['model-server']);
+    assert.deepEqual(service.build, { context: '.', dockerfile: 'model-server/Dockerfile' });
+    assert.ok(!Object.keys(compose.services).includes('model-server'), 'the CPU-only compose file stays GPU-free');
+  });
+
+  it('reserves one NVIDIA GPU and keeps downloaded models in a volume', () => {
+    assert.deepEqual(service.deploy.resources.reservations.devices, [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
+    assert.ok(service.volumes.includes('models:/models'));
+    assert.ok('models' in gpu.volumes);
+    assert.deepEqual(service.ports, ['7860:7860']);
+  });
+
+  it('takes the token and every model from the environment, defaulting to the published models', () => {
+    const env = service.environment as Record<string, string>;
+    assert.match(env.HF_TOKEN, /^\$\{HF_TOKEN(:-)?\}$/);
+    assert.equal(env.WEBTV_VIDEO_MODEL, '${WEBTV_VIDEO_MODEL:-cerspense/zeroscope_v2_576w}');
+    assert.equal(env.WEBTV_UPSCALE_MODEL, '${WEBTV_UPSCALE_MODEL:-cerspense/zeroscope_v2_XL}');
+    assert.equal(env.WEBTV_MUSIC_MODEL, '${WEBTV_MUSIC_MODEL:-facebook/musicgen-melody}');
+    assert.match(env.WEBTV_INTERPOLATE_MODEL, /^\$\{WEBTV_INTERPOLATE_MODEL:-/);
+  });
+
+  it('builds on a CUDA base image with ffmpeg, the pinned requirements, and serves on 0.0.0.0:7860', () => {
+    assert.match(serverDockerfile, /^FROM nvidia\/cuda:[\d.]+-[a-z]+-ubuntu[\d.]+$/m);
+    assert.match(serverDockerfile, /apt-get install[^\n]*ffmpeg/);
+    assert.match(serverDockerfile, /pip install[^\n]*-r \/opt\/model-server\/requirements\.txt/);
+    assert.match(serverDockerfile, /WEBTV_HOST=0\.0\.0\.0/);
+    assert.match(serverDockerfile, /ENTRYPOINT \["\/opt\/venv\/bin\/python", "\/opt\/model-server\/app\.py"\]/);
+    const pins = fs.readFileSync('model-server/requirements.txt', 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.deepEqual(pins.map((l) => l.split('==')[0]).sort(), ['accelerate', 'diffusers', 'gradio', 'torch', 'transformers']);
+    for (const l of pins) assert.match(l, /^[\w-]+==\d+\.\d+\.\d+$/, `${l} is pinned exactly`);
+  });
+});

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { BackendSpec } from '../../activities/backends';
 import { checkCapability, type CapabilityCheck } from '../../activities/gradio/check';
 import { loadChannelBackends, MEDIA_CAPABILITIES } from '../../activities/gradio/config';
+import { checkModelServers, formatModelServers } from './modelServerHealth';
 
 const USAGE = 'usage: webtv spaces check [--config <channel config .json>] [--json] [--timeout <seconds>]';
 export const DEFAULT_CONFIG = 'webtv.channel.json';
@@ -38,8 +39,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const checks = await Promise.all(MEDIA_CAPABILITIES.map((cap) =>
     checkCapability(cap, (backends[cap] ?? { kind: 'offline' }) as BackendSpec, timeoutSec * 1000)));
-  if (args.values.json) console.log(JSON.stringify({ config: file, ok: checks.every((c) => c.ok), checks }, null, 2));
-  else console.log(formatChecks(file, checks));
+  const modelServers = await checkModelServers(checks.filter((c) => c.reachable).map((c) => c.app!), timeoutSec * 1000);
+  if (args.values.json) console.log(JSON.stringify({ config: file, ok: checks.every((c) => c.ok), checks, modelServers }, null, 2));
+  else console.log([formatChecks(file, checks), formatModelServers(modelServers)].filter(Boolean).join('\n'));
   return checks.every((c) => c.ok) ? 0 : 1;
 }
 

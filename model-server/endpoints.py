@@ -1,0 +1,248 @@
+"""The four jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the
+product's default mapping (src/activities/gradio/spec.ts) in the Spaces' order."""
+import inspect
+import time
+from collections import deque
+from contextlib import contextmanager
+import math
+import os
+import tempfile
+
+import gradio as gr
+import numpy as np
+import torch
+
+import loaders
+from errors import bad_input, check_range, gpu_errors
+from interpolators import in_between
+from media import probe_video, read_audio, read_frames, write_audio, write_video
+
+SEED_MAX = 2**31 - 1
+# Zeroscope renders at 8 fps (24 frames = a 3-s shot), as the product's SHOT constant expects.
+VIDEO_FPS = 8
+
+
+def _size(value: str, variable: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in value.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"{variable} must look like 576x320, got {value!r}") from None
+    if w % 8 or h % 8 or w <= 0 or h <= 0:
+        raise SystemExit(f"{variable} must be a positive size divisible by 8, got {value!r}")
+    return w, h
+
+
+class Jobs:
+    def __init__(self, settings, cache, work_dir: str):
+        self.s = settings
+        self.cache = cache
+        self.work_dir = work_dir
+        self.video_size = _size(os.environ.get("WEBTV_VIDEO_SIZE", "576x320"), "WEBTV_VIDEO_SIZE")
+        self.upscale_size = _size(os.environ.get("WEBTV_UPSCALE_SIZE", "1024x576"), "WEBTV_UPSCALE_SIZE")
+        # The last jobs, for the health route: what ran, with which prompt, how long, how it ended.
+        self.history = deque(maxlen=50)
+
+    @contextmanager
+    def _job(self, endpoint: str, prompt):
+        record = {"endpoint": endpoint, "prompt": prompt, "started": time.time(), "seconds": None, "error": None}
+        self.history.append(record)
+        try:
+            yield
+        except Exception as err:
+            record["error"] = str(err)[:300]
+            raise
+        finally:
+            record["seconds"] = round(time.time() - record["started"], 3)
+
+    def _out(self, name: str) -> str:
+        return os.path.join(tempfile.mkdtemp(dir=self.work_dir), name)
+
+    def _model(self, name: str, variable: str, what: str, loader, want_file=False):
+        source = getattr(self.s.models, name)
+        if source != "blend":
+            source = loaders.check_source(source, variable, what, want_file)
+
+        def load():
+            try:
+                return loader(source, self.s.device, self.s.dtype)
+            except gr.Error:
+                raise
+            except Exception as err:  # noqa: BLE001 - OOM passes through to be retried; others explained
+                if "out of memory" in str(err).lower():
+                    raise
+                raise loaders.load_error(what, variable, source, err) from err
+        return self.cache.get(name, source, load)
+
+    def _free_gpu(self, keep: str):
+        def free():
+            self.cache.unload_all(keep=keep)
+            if self.s.device.type == "cuda":
+                torch.cuda.empty_cache()
+        return free
+
+    # The endpoints Gradio calls (the signatures are the API: names, order and defaults).
+    def run(self, prompt, seed, num_frames, num_inference_steps, progress=gr.Progress()):
+        with self._job("/run", prompt):
+            return self._run(prompt, seed, num_frames, num_inference_steps, progress)
+
+    def upscale(self, video, prompt, seed, denoise_strength, num_inference_steps=25, progress=gr.Progress()):
+        with self._job("/upscale", prompt):
+            return self._upscale(video, prompt, seed, denoise_strength, num_inference_steps, progress)
+
+    def interpolate(self, video, interpolation_depth, fps, progress=gr.Progress()):
+        with self._job("/interpolate", None):
+            return self._interpolate(video, interpolation_depth, fps, progress)
+
+    def music(self, text, melody, duration, seed=0, progress=gr.Progress()):
+        with self._job("/predict_full", text):
+            return self._music(text, melody, duration, seed, progress)
+
+    # ---- /run: Zeroscope v2 576w --------------------------------------------------------------
+    def _run(self, prompt, seed, num_frames, num_inference_steps, progress):
+        prompt = _prompt("/run", prompt)
+        seed = int(check_range("/run", "seed", seed, 0, SEED_MAX))
+        frames = int(check_range("/run", "num_frames", num_frames, 2, 64))
+        steps = int(check_range("/run", "num_inference_steps", num_inference_steps, 1, 100))
+        with gpu_errors("/run", self._free_gpu("video")):
+            pipe = self._model("video", "WEBTV_VIDEO_MODEL", "text-to-video", loaders.load_text_to_video)
+            w, h = self.video_size
+            out = pipe(prompt, num_frames=frames, num_inference_steps=steps, height=h, width=w,
+                       generator=torch.Generator("cpu").manual_seed(seed), output_type="np",
+                       **_step_progress(pipe, progress, steps, "denoising"))
+        path = self._out("zeroscope.mp4")
+        write_video(_first_video(out.frames), VIDEO_FPS, path)
+        return path
+
+    # ---- /upscale: Zeroscope v2 XL, video-to-video with the generator's prompt -----------------
+    def _upscale(self, video, prompt, seed, denoise_strength, num_inference_steps, progress):
+        prompt = _prompt("/upscale", prompt)
+        seed = int(check_range("/upscale", "seed", seed, 0, SEED_MAX))
+        strength = check_range("/upscale", "denoise_strength", denoise_strength, 0.01, 1.0)
+        steps = int(check_range("/upscale", "num_inference_steps", num_inference_steps, 1, 100))
+        # The pipeline denoises only the last `strength` share of the schedule: it must keep one step.
+        run_steps = int(steps * strength)
+        if run_steps < 1:
+            raise bad_input("/upscale", f"num_inference_steps × denoise_strength must be at least 1 "
+                            f"(got {steps} × {strength}); raise either")
+        path_in = _video_path(video)
+        info = probe_video(path_in, "/upscale")
+        w, h = self.upscale_size
+        frames = read_frames(path_in, w, h, "/upscale")
+        with gpu_errors("/upscale", self._free_gpu("upscale")):
+            pipe = self._model("upscale", "WEBTV_UPSCALE_MODEL", "video-to-video", loaders.load_video_to_video)
+            out = pipe(prompt, video=[f.astype(np.float32) / 255.0 for f in frames], strength=strength,
+                       num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(seed),
+                       output_type="np", **_step_progress(pipe, progress, run_steps, "upscaling"))
+        path = self._out("upscaled.mp4")
+        write_video(_first_video(out.frames), info["fps"], path)
+        return path
+
+    # ---- /interpolate: FILM (or the cross-fade) to the requested rate ---------------------------
+    def _interpolate(self, video, interpolation_depth, fps, progress):
+        depth = int(check_range("/interpolate", "interpolation_depth", interpolation_depth, 1, 4))
+        out_fps = check_range("/interpolate", "fps", fps, 1, 60)
+        path_in = _video_path(video)
+        info = probe_video(path_in, "/interpolate")
+        frames = read_frames(path_in, info["width"], info["height"], "/interpolate")
+        with gpu_errors("/interpolate", self._free_gpu("interpolate")):
+            model = self._model("interpolate", "WEBTV_INTERPOLATE_MODEL", "interpolation", loaders.load_interpolator,
+                                want_file=True)
+            tensors = [torch.from_numpy(f).permute(2, 0, 1)[None].to(self.s.device, self.s.dtype) / 255.0 for f in frames]
+            result = []
+            pairs = max(1, len(tensors) - 1)
+            for i in range(len(tensors) - 1):
+                progress((i, pairs), desc="interpolating", unit="pairs")
+                result.append(tensors[i])
+                result.extend(in_between(model, tensors[i], tensors[i + 1], depth))
+            # The last frame holds for its whole slot, so the clip keeps its length (frames / fps).
+            result.extend([tensors[-1]] * (2**depth))
+            stacked = torch.cat(result).permute(0, 2, 3, 1).float().clamp(0, 1).cpu().numpy()
+        path = self._out("interpolated.mp4")
+        write_video(stacked, info["fps"] * 2**depth, path, out_fps=out_fps)
+        return path
+
+    # ---- /predict_full: MusicGen for the requested duration -------------------------------------
+    def _music(self, text, melody, duration, seed, progress):
+        text = _prompt("/predict_full", text, name="text")
+        seconds = check_range("/predict_full", "duration", duration, 1, 120)
+        seed = int(check_range("/predict_full", "seed", seed, 0, SEED_MAX))
+        with gpu_errors("/predict_full", self._free_gpu("music")):
+            mm = self._model("music", "WEBTV_MUSIC_MODEL", "music", loaders.load_music)
+            model = mm.model
+            frame_rate = model.config.audio_encoder.frame_rate
+            sampling_rate = model.config.audio_encoder.sampling_rate
+            tokens = math.ceil(seconds * frame_rate) + 1
+            limit = model.config.decoder.max_position_embeddings - 1
+            if tokens > limit:
+                raise bad_input("/predict_full", f"duration must be at most {limit / frame_rate:.0f} s for this model, got {duration}")
+            if melody and not mm.melody:
+                raise bad_input("/predict_full", "this music model takes no melody; leave melody empty or set "
+                                "WEBTV_MUSIC_MODEL to a melody model such as facebook/musicgen-melody")
+            if melody:
+                rate = mm.processor.feature_extractor.sampling_rate
+                inputs = mm.processor(audio=read_audio(_video_path(melody), rate, "/predict_full"), sampling_rate=rate,
+                                      text=[text], padding=True, return_tensors="pt")
+            else:
+                inputs = mm.tokenizer([text], padding=True, return_tensors="pt")
+            # Token ids stay integers; only the melody's features take the model's dtype.
+            inputs = {k: v.to(self.s.device, self.s.dtype) if v.is_floating_point() else v.to(self.s.device)
+                      for k, v in inputs.items()}
+            torch.manual_seed(seed)
+            counter = _TokenProgress(progress, tokens)
+            audio = model.generate(**inputs, max_new_tokens=tokens, do_sample=True, logits_processor=[counter])
+        samples = audio[0, 0].float().cpu().numpy()
+        path = self._out("music.wav")
+        write_audio(samples, sampling_rate, seconds, path)
+        return path
+
+
+class _TokenProgress:
+    """A logits processor that only counts: one call per generated token step."""
+
+    def __init__(self, progress, total: int):
+        self.progress = progress
+        self.total = total
+        self.n = 0
+
+    def __call__(self, input_ids, scores):
+        self.n += 1
+        self.progress((min(self.n, self.total), self.total), desc="composing", unit="tokens")
+        return scores
+
+
+def _step_progress(pipe, progress, total: int, desc: str) -> dict:
+    """Reports each diffusion step through gr.Progress, with whichever callback API the pipeline has."""
+    params = inspect.signature(pipe.__call__).parameters
+    state = {"n": 0}
+
+    def tick():
+        state["n"] += 1
+        progress((min(state["n"], total), total), desc=desc, unit="steps")
+
+    if "callback_on_step_end" in params:
+        def on_step_end(_pipe, _step, _timestep, kwargs):
+            tick()
+            return kwargs
+        return {"callback_on_step_end": on_step_end}
+    return {"callback": lambda *_: tick(), "callback_steps": 1}
+
+
+def _first_video(frames) -> np.ndarray:
+    a = frames[0] if isinstance(frames, (list, tuple)) else frames
+    a = np.asarray(a)
+    return a[0] if a.ndim == 5 else a
+
+
+def _prompt(endpoint: str, value, name: str = "prompt") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise bad_input(endpoint, f"{name} must be a non-empty text")
+    return value.strip()
+
+
+def _video_path(value):
+    """gr.Video gives a path on every version; tolerate a dict should a version hand one over."""
+    if isinstance(value, dict):
+        value = value.get("video") or value.get("path")
+    if isinstance(value, dict):
+        value = value.get("path")
+    return value

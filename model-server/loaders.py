@@ -1,0 +1,86 @@
+"""How each model is read: the libraries' own from_pretrained (a local directory in save_pretrained's
+layout, or a Hub id, with HF_TOKEN from the environment), moved to the device in its dtype."""
+import os
+
+import gradio as gr
+import torch
+
+from interpolators import BlendInterpolator, TorchScriptInterpolator
+
+
+def _looks_like_path(source: str) -> bool:
+    return source.startswith(("/", "./", "../", "~")) or os.path.isdir(source) or os.path.isfile(source)
+
+
+def check_source(source: str, variable: str, what: str, want_file: bool = False) -> str:
+    """A local source that is missing gets a one-line error naming the variable to fix."""
+    if not _looks_like_path(source):
+        return source
+    path = os.path.expanduser(source)
+    ok = os.path.isfile(path) if want_file else os.path.isdir(path)
+    if not ok:
+        kind = "file" if want_file else "directory"
+        raise gr.Error(f"The {what} model {kind} {path} does not exist on the model server; set {variable} "
+                       f"to an existing {kind} or a Hugging Face model id")
+    return path
+
+
+def load_error(what: str, variable: str, source: str, err: Exception) -> gr.Error:
+    first = (str(err).strip().splitlines() or [type(err).__name__])[0][:300]
+    return gr.Error(f"Cannot load the {what} model {source} ({variable}): {first}")
+
+
+def load_text_to_video(source: str, device: torch.device, dtype: torch.dtype):
+    from diffusers import TextToVideoSDPipeline
+    pipe = TextToVideoSDPipeline.from_pretrained(source, torch_dtype=dtype)
+    return _ready(pipe, device)
+
+
+def load_video_to_video(source: str, device: torch.device, dtype: torch.dtype):
+    from diffusers import VideoToVideoSDPipeline
+    pipe = VideoToVideoSDPipeline.from_pretrained(source, torch_dtype=dtype)
+    return _ready(pipe, device)
+
+
+def _ready(pipe, device: torch.device):
+    pipe = pipe.to(device)
+    # Decoding 24 frames at 1024x576 at once is the largest allocation of a job; a slice at a time
+    # costs little time and saves gigabytes.
+    if hasattr(pipe, "enable_vae_slicing"):
+        pipe.enable_vae_slicing()
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def load_interpolator(source: str, device: torch.device, dtype: torch.dtype):
+    if source == "blend":
+        return BlendInterpolator(device, dtype)
+    module = torch.jit.load(source, map_location="cpu")
+    return TorchScriptInterpolator(module.eval().to(device=device, dtype=dtype), device, dtype)
+
+
+class MusicModel:
+    """MusicGen plus what turns text (and a melody, for the melody model) into its inputs."""
+
+    def __init__(self, model, tokenizer, processor, melody: bool):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.processor = processor
+        self.melody = melody
+
+    def modules_for_size(self):
+        return [self.model]
+
+
+def load_music(source: str, device: torch.device, dtype: torch.dtype) -> MusicModel:
+    from transformers import (AutoConfig, AutoProcessor, AutoTokenizer, MusicgenForConditionalGeneration,
+                              MusicgenMelodyForConditionalGeneration)
+    config = AutoConfig.from_pretrained(source)
+    # facebook/musicgen-melody is published as the melody variant of the architecture (chroma-conditioned);
+    # the text-only checkpoints (small/medium/large) are MusicgenForConditionalGeneration.
+    melody = config.model_type == "musicgen_melody"
+    cls = MusicgenMelodyForConditionalGeneration if melody else MusicgenForConditionalGeneration
+    model = cls.from_pretrained(source, torch_dtype=dtype).to(device).eval()
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    processor = AutoProcessor.from_pretrained(source) if melody else None
+    return MusicModel(model, tokenizer, processor, melody)
