@@ -172,13 +172,15 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
     });
   });
 
-  test('a GPU out-of-memory reaches the client as "CUDA out of memory", frees the other models, and the retry succeeds', async () => {
+  test('a GPU out-of-memory reaches the client as a retryable GradioGpuError, frees the other models, and the retry succeeds', async () => {
     await call(server.url, '/predict_full', ['warm drums', null, 1, 0]);
     assert.deepEqual((await server.health()).loaded.map((m) => m.name), ['music']);
     const spec: BackendSpec = { kind: 'gradio', app: server.url, params: { prompt: '$prompt', seed: '$seed', num_frames: 2, num_inference_steps: 1 } };
     const ctx: BackendContext = { signal: AbortSignal.timeout(300_000), heartbeat() {}, scratchDir: tmp };
     await assert.rejects(gradioBackend.video!(spec, { prompt: 'a cat', seed: 1, outPath: path.join(tmp, 'v.mp4') }, ctx), (err: any) => {
       assert.match(err.message, /CUDA out of memory while running \/run/);
+      assert.equal(err.type, 'GradioGpuError', 'classified as a transient GPU failure');
+      assert.equal(err.nonRetryable, false, 'so Temporal retries it with backoff');
       return true;
     });
     assert.deepEqual((await server.health()).loaded.map((m) => m.name), ['video'], 'the music model made room');
