@@ -2,6 +2,8 @@
 import type { EpisodeBackends } from './types';
 import { DEFAULT_THEME } from './theme';
 import { offlineBackends } from './validation';
+import { z } from 'zod';
+import type { SuggestionBox, SuggestionView } from './suggestions';
 
 /**
  * What starts a channel (also what `temporal workflow start --type channelWorkflow --input '{...}'`
@@ -30,6 +32,8 @@ export interface ChannelInput {
   parallelShots?: number;
   /** Task queue for remote (GPU-bound) media steps; see EpisodeInput.remoteTaskQueue. */
   remoteTaskQueue?: string;
+  /** Each new episode takes the viewers' top suggestion as its theme, when one is waiting (default false). */
+  audience?: boolean;
   state?: ChannelState;
 }
 
@@ -45,6 +49,7 @@ export interface ChannelConfig {
   broadcast: boolean;
   parallelShots?: number;
   remoteTaskQueue?: string;
+  audience: boolean;
 }
 
 /** A finished episode as the channel keeps it: a path and a few words, never media bytes. */
@@ -55,6 +60,8 @@ export interface EpisodeRef {
   theme: string;
   degraded: boolean;
   shots: { prompt: string; durationSec: number }[];
+  /** Its theme was a viewer's suggestion. */
+  suggested?: boolean;
 }
 
 /** What a slot file holds. `episode` null means the standby clip. */
@@ -97,6 +104,8 @@ export interface ChannelState {
   failuresInARow?: number;
   /** When the channel first started (ISO); production vs air is measured from here. */
   startedAt?: string;
+  /** Viewers' suggestions and votes (absent in states from before they existed). */
+  suggestions?: SuggestionBox;
 }
 
 /** What the `status` query answers: the state's counters as they are, plus what is derived from them. */
@@ -104,7 +113,7 @@ export interface ChannelStatus
   extends Pick<ChannelState, 'theme' | 'paused' | 'onAir' | 'made' | 'failed' | 'recentFailures' | 'aired' | 'skipped' | 'producedSec' | 'runs'> {
   channel: string;
   next: EpisodeRef[];
-  producing: { episode: number; theme: string }[];
+  producing: { episode: number; theme: string; suggested?: boolean }[];
   /** Seconds of episode made per second since the channel started; below 1 the channel cannot keep up. */
   productionVsAir: number | null;
   /**
@@ -113,6 +122,14 @@ export interface ChannelStatus
    */
   fallingBehind: boolean;
   backends: Record<string, string>;
+  /** Episodes take the top suggestion as their theme. */
+  audience: boolean;
+  /** Suggestions that passed moderation, most votes first (ties: oldest first). */
+  suggestions: SuggestionView[];
+  /** Suggestions waiting for moderation (not shown). */
+  suggestionsChecking: number;
+  suggestionsRejected: number;
+  votesCounted: number;
 }
 
 /** Sent by the on-air activity each time ffmpeg opens a slot file. */
@@ -133,6 +150,9 @@ export const channelWorkflowId = (channel: string) => `channel/${channel}`;
 export const broadcastWorkflowId = (channel: string) => `broadcast/${channel}`;
 export const episodeWorkflowId = (channel: string, n: number) => `${channel}/episode-${n}`;
 
+/** The `audience` option as people give it (CLI flag, JSON input); anything else means off. */
+export const audienceOptionSchema = z.boolean({ error: 'audience must be true or false' }).optional();
+
 export function channelConfig(input: ChannelInput): ChannelConfig {
   const int = (v: number | undefined, dflt: number, min: number) => (Number.isInteger(v) && v! >= min ? v! : dflt);
   return {
@@ -147,6 +167,7 @@ export function channelConfig(input: ChannelInput): ChannelConfig {
     broadcast: input.broadcast ?? true,
     parallelShots: input.parallelShots,
     remoteTaskQueue: input.remoteTaskQueue,
+    audience: audienceOptionSchema.safeParse(input.audience).data ?? false,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   pauseSignal, restartAirSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
 } from '../shared/channelMessages';
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
+import { installSuggestionHandlers } from './channelSuggestions';
 import type { EpisodeInput, EpisodeManifest } from '../shared/types';
 
 type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
@@ -55,7 +56,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     st = initialChannelState(t.theme, new Date().toISOString());
   }
   const channel = cfg.channel;
-  const producing = new Map<number, { episode: number; theme: string }>();
+  const producing = new Map<number, { episode: number; theme: string; suggested?: boolean }>();
   let wake = false;
   let skipRequested = false;
   let retentionDue = false;
@@ -63,6 +64,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   let retryAt = 0;
   const poke = () => { wake = true; };
   const freshSlots = () => st.slots.filter((s) => s?.fresh && s.episode).map((s) => s!.episode!);
+  const suggestions = installSuggestionHandlers(st, cfg);
 
   setHandler(setThemeSignal, (theme) => {
     const t = checkTheme(theme);
@@ -120,6 +122,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         (fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair)),
       backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
       runs: st.runs,
+      ...suggestions.status(),
     };
   });
 
@@ -127,13 +130,14 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
 
   async function startEpisode(): Promise<void> {
     const n = st.nextEpisode++;
-    const theme = st.theme;
+    const suggested = suggestions.takeForEpisode();
+    const theme = suggested ?? st.theme;
     const episodeInput: EpisodeInput = {
       channel, episode: n, theme, shots: cfg.shots, seed: cfg.seed + n, backends: cfg.backends,
       ...(cfg.parallelShots ? { parallelShots: cfg.parallelShots } : {}),
       ...(cfg.remoteTaskQueue ? { remoteTaskQueue: cfg.remoteTaskQueue } : {}),
     };
-    producing.set(n, { episode: n, theme });
+    producing.set(n, { episode: n, theme, ...(suggested ? { suggested: true } : {}) });
     const fail = (err: unknown) => {
       st.failed++;
       st.failuresInARow = (st.failuresInARow ?? 0) + 1;
@@ -149,7 +153,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       });
       void (child.result() as Promise<EpisodeManifest>)
         .then((m) => {
-          st.ready.push(episodeRef(m));
+          st.ready.push({ ...episodeRef(m), ...(suggested ? { suggested: true } : {}) });
           st.made++;
           st.failuresInARow = 0;
           st.producedSec += m.durationSec;
