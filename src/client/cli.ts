@@ -1,7 +1,7 @@
 // `webtv <group> <command> …`: each group lives in its own module under commands/.
 const GROUPS: Record<string, { about: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   episode: { about: 'episode make --theme "…"   make one episode and print its path', load: () => import('./commands/episode') },
-  channel: { about: 'channel start|theme|pause|resume|skip|status <name>   run and steer a channel', load: () => import('./commands/channel') },
+  channel: { about: 'channel start|theme|pause|resume|skip|status|suggestions <name>   run and steer a channel', load: () => import('./commands/channel') },
   worker: { about: 'worker                      run a worker on the task queue (default "webtv")', load: () => import('./commands/worker') },
   dev: { about: 'dev                         Temporal dev server (Web UI on 8233) + a worker, until Ctrl-C', load: () => import('./commands/dev') },
   start: { about: 'start                       everything: Temporal, worker, RTMP, web page, channel "default"', load: () => import('./commands/start') },

@@ -10,10 +10,11 @@ import { checkTheme } from '../../shared/theme';
 import type { EpisodeBackends } from '../../shared/types';
 
 const USAGE = `usage:
-  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast]
+  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast] [--audience]
   webtv channel theme <name> "<new theme>"
   webtv channel pause|resume|skip <name>
-  webtv channel status <name> [--json]`;
+  webtv channel status <name> [--json]
+  webtv channel suggestions <name> [remove|ban <id>]   (see "webtv channel suggestions --help")`;
 
 class UsageError extends Error {}
 
@@ -42,6 +43,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now()): string {
   const lines = [
     `channel   ${s.channel}${s.paused ? ' (paused: no new episodes)' : ''}`,
     `theme     ${s.theme}`,
+    ...(ep?.suggested ? [`          on air now: suggested by a viewer (${ep.theme})`] : []),
     `on air    ${ep ? `episode ${ep.episode}${s.onAir!.reair ? ' (again)' : ''}: ${shot}` : s.onAir ? 'standby clip' : 'not on air yet'}`,
     `next      ${s.next.length ? s.next.map((e) => `episode ${e.episode}`).join(', ') : 'nothing ready'}`,
     `making    ${s.producing.length ? s.producing.map((p) => `episode ${p.episode}`).join(', ') : 'nothing'}`,
@@ -55,6 +57,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now()): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'suggestions') return (await import('./suggestions')).run(argv.slice(1));
   try {
     return await dispatch(argv);
   } catch (err) {
@@ -82,6 +85,7 @@ async function dispatch(argv: string[]): Promise<number> {
       'target-ready': { type: 'string' },
       json: { type: 'boolean' },
       'no-broadcast': { type: 'boolean' },
+      audience: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -111,6 +115,7 @@ async function dispatch(argv: string[]): Promise<number> {
         input.shots = intOption(values.shots, '--shots');
         input.targetReady = intOption(values['target-ready'], '--target-ready');
         if (values['no-broadcast']) input.broadcast = false;
+        if (values.audience) input.audience = true;
         const started = await client.workflow.start('channelWorkflow', {
           taskQueue: settings.taskQueue,
           workflowId: channelWorkflowId(name),

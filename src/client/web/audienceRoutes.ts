@@ -90,6 +90,7 @@ export function registerAudienceRoutes(app: FastifyInstance, o: AudienceRouteOpt
       audience: status.audience,
       checking: status.suggestionsChecking,
       maxChars: SUGGESTION_MAX_CHARS,
+      onAir: status.onAir?.episode ? { episode: status.onAir.episode.episode, theme: status.onAir.episode.theme, suggested: !!status.onAir.episode.suggested } : null,
       suggestions: status.suggestions.map((s) => ({ ...s, voted: byId?.get(s.id)?.has(viewer) ?? false })),
     };
   });

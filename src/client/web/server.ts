@@ -51,6 +51,7 @@ const BODY_LIMIT = 64 * 1024;
 const files: Record<string, { file: string; type: string }> = {
   '/': { file: path.join(here, 'page.html'), type: 'text/html; charset=utf-8' },
   '/player.js': { file: path.join(here, 'player.js'), type: 'text/javascript; charset=utf-8' },
+  '/audience.js': { file: path.join(here, 'audience.js'), type: 'text/javascript; charset=utf-8' },
   '/vendor/mpegts.js': { file: require.resolve('mpegts.js/dist/mpegts.js'), type: 'text/javascript; charset=utf-8' },
   '/vendor/hls.js': { file: require.resolve('hls.js/dist/hls.min.js'), type: 'text/javascript; charset=utf-8' },
 };
