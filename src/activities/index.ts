@@ -2,6 +2,7 @@
 import type { BackendRegistry } from './backends';
 import { createEpisodeActivities } from './episode';
 import { createBroadcastActivities, type BroadcastSettings } from './broadcast/index';
+import { createModerationActivities, type ModerationSettings } from './moderation/index';
 
 export interface OpenAISettings {
   baseURL?: string;
@@ -17,12 +18,15 @@ export interface ActivityDeps {
   openai?: OpenAISettings;
   /** Where the on-air ffmpeg publishes (the worker that runs broadcasts); secrets come from the environment. */
   broadcast?: BroadcastSettings;
+  /** Moderation endpoint key and the WEBTV_BLOCKLIST file; without it only the shipped local rules apply. */
+  moderation?: ModerationSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEpisodeActivities(deps),
     ...createBroadcastActivities(deps),
+    ...createModerationActivities(deps),
   };
 }
 
