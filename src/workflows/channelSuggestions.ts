@@ -3,6 +3,7 @@
 // it passes) and the pick of the top suggestion when an episode starts. Deterministic workflow code; the
 // rules themselves live in shared/suggestions.ts.
 import { log, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createModerationActivities } from '../activities/moderation/index';
 import type { ChannelConfig, ChannelState, ChannelStatus } from '../shared/channel';
 import { removeSuggestionUpdate, suggestUpdate, votesSignal } from '../shared/channelMessages';
 import {
@@ -11,13 +12,9 @@ import {
   type Suggestion,
 } from '../shared/suggestions';
 
-// The moderation activity's contract (src/activities/moderation): viewer text with its endpoint down
-// throws a retryable failure, so the suggestion stays hidden while Temporal retries.
-interface ModerationActivities {
-  moderate(input: { text: string; source: 'viewer' }): Promise<{ allowed: boolean; categories: string[]; textHash: string }>;
-}
-
-const { moderate: moderateSuggestionText } = proxyActivities<ModerationActivities>({
+// Viewer text with the moderation endpoint down throws a retryable ModerationUnavailable failure, so the
+// suggestion stays hidden while Temporal retries.
+const { moderate: moderateSuggestionText } = proxyActivities<Pick<ReturnType<typeof createModerationActivities>, 'moderate'>>({
   startToCloseTimeout: '30 seconds',
   // Fail closed for hours rather than show unchecked text; bounded so a dead endpoint cannot pile up forever.
   scheduleToCloseTimeout: '6 hours',
