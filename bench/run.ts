@@ -3,6 +3,7 @@ const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['episode', () => import('./episode')],
   ['gradio', () => import('./gradio')],
   ['broadcast', () => import('./broadcast')],
+  ['audience', () => import('./audience')],
 ];
 
 const only = process.argv.slice(2);
