@@ -97,6 +97,19 @@ export interface ChannelState {
   failuresInARow?: number;
   /** When the channel first started (ISO); production vs air is measured from here. */
   startedAt?: string;
+  /** Moderation counters (absent in states carried from before moderation existed). */
+  moderation?: ModerationCounts;
+  /** False while a new channel's initial theme awaits moderation. */
+  themeChecked?: boolean;
+}
+
+/** What moderation refused or could only half-check on this channel (docs/moderation.md). */
+export interface ModerationCounts {
+  /** Operator themes refused, plus shot prompts refused in this channel's episodes. */
+  rejected: number;
+  /** Texts passed on the local rules only because the moderation endpoint was down. */
+  warnings: number;
+  lastWarning?: string;
 }
 
 /** What the `status` query answers: the state's counters as they are, plus what is derived from them. */
@@ -113,6 +126,8 @@ export interface ChannelStatus
    */
   fallingBehind: boolean;
   backends: Record<string, string>;
+  /** themeChecked: false until a new channel's initial theme has passed moderation. */
+  moderation: ModerationCounts & { themeChecked: boolean };
 }
 
 /** Sent by the on-air activity each time ffmpeg opens a slot file. */
