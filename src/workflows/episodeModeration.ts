@@ -40,6 +40,8 @@ export class EpisodeModerator {
       if (v.allowed) return;
       out[i] = await this.replace(i, n, v, writer, accepted);
     }));
+    // Replacements finish in any order; the manifest lists them by shot.
+    this.record.replaced.sort((a, b) => (a.shot ?? -1) - (b.shot ?? -1));
     return out;
   }
 
