@@ -58,7 +58,7 @@ async function scheduledActivities(workflowId: string) {
     return {
       type: a.activityType!.name!,
       queue: a.taskQueue!.name!,
-      summary: e.userMetadata?.summary?.data ? Buffer.from(e.userMetadata.summary.data).toString() : '',
+      summary: e.userMetadata?.summary?.data ? String(JSON.parse(Buffer.from(e.userMetadata.summary.data).toString())) : '',
       arg: payload ? JSON.parse(Buffer.from(payload).toString()) : undefined,
     };
   });
