@@ -9,6 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createModerationActivities, textHash } from '../src/activities/moderation/index';
 import { loadRules, readBlocklist } from '../src/activities/moderation/rules';
 import { defaultBackends } from '../src/activities/registry';
+import { rewriteOfflineShotPrompt, writeOfflineShotList } from '../src/activities/shotlist/offline';
+import { DEFAULT_THEME, SAFE_MOOD, safePrompt } from '../src/shared/theme';
 import { moderationFromEnv } from '../src/workers/deps';
 import { startFakeModeration, type FakeModeration } from './helpers/moderationServer';
 
@@ -53,6 +55,17 @@ describe('local rules', () => {
       'the execution of a perfect soufflé; a shooting star over the sea',
     ];
     for (const text of clean) assert.deepEqual(rules.check(text), [], JSON.stringify(text));
+  });
+});
+
+describe('our own words', () => {
+  test('the safe prompts and every offline prompt of a clean theme pass the local rules', () => {
+    assert.deepEqual(rules.check(safePrompt(DEFAULT_THEME)), []);
+    assert.deepEqual(rules.check(SAFE_MOOD), []);
+    for (let seed = 0; seed < 40; seed++) {
+      for (const p of writeOfflineShotList('a lighthouse keeper and her cat', 4, seed).prompts) assert.deepEqual(rules.check(p), [], p);
+      assert.deepEqual(rules.check(rewriteOfflineShotPrompt('a lighthouse keeper and her cat', seed % 4, seed)), []);
+    }
   });
 });
 

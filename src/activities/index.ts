@@ -3,6 +3,7 @@ import type { BackendRegistry } from './backends';
 import { createEpisodeActivities } from './episode';
 import { createBroadcastActivities, type BroadcastSettings } from './broadcast/index';
 import { createModerationActivities, type ModerationSettings } from './moderation/index';
+import { createRewriteActivities } from './shotlist/rewrite';
 
 export interface OpenAISettings {
   baseURL?: string;
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEpisodeActivities(deps),
     ...createBroadcastActivities(deps),
     ...createModerationActivities(deps),
+    ...createRewriteActivities(deps),
   };
 }
 

@@ -106,6 +106,19 @@ export interface ChannelState {
   startedAt?: string;
   /** Viewers' suggestions and votes (absent in states from before they existed). */
   suggestions?: SuggestionBox;
+  /** Moderation counters (absent in states carried from before moderation existed). */
+  moderation?: ModerationCounts;
+  /** False while a new channel's initial theme awaits moderation. */
+  themeChecked?: boolean;
+}
+
+/** What moderation refused or could only half-check on this channel (docs/moderation.md). */
+export interface ModerationCounts {
+  /** Operator themes refused, plus shot prompts refused in this channel's episodes. */
+  rejected: number;
+  /** Texts passed on the local rules only because the moderation endpoint was down. */
+  warnings: number;
+  lastWarning?: string;
 }
 
 /** What the `status` query answers: the state's counters as they are, plus what is derived from them. */
@@ -130,6 +143,8 @@ export interface ChannelStatus
   suggestionsChecking: number;
   suggestionsRejected: number;
   votesCounted: number;
+  /** themeChecked: false until a new channel's initial theme has passed moderation. */
+  moderation: ModerationCounts & { themeChecked: boolean };
 }
 
 /** Sent by the on-air activity each time ffmpeg opens a slot file. */

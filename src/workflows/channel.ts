@@ -4,7 +4,7 @@
 import { channelNameProblem } from '../shared/validation';
 import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition,
-  continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
+  continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createBroadcastActivities } from '../activities/broadcast/index';
@@ -18,6 +18,8 @@ import {
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
 import { installSuggestionHandlers } from './channelSuggestions';
 import type { EpisodeInput, EpisodeManifest } from '../shared/types';
+import type { ModerationVerdict } from '../activities/moderation/index';
+import { MODERATION_PATCH, moderateText, themeRejected } from './moderation';
 
 type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
 
@@ -54,7 +56,10 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     const t = checkTheme(input.theme ?? DEFAULT_THEME);
     if (!t.ok) throw ApplicationFailure.nonRetryable(t.reason, 'InvalidTheme');
     st = initialChannelState(t.theme, new Date().toISOString());
+    // Checked below, before anything can show or use it (histories from before moderation skip this).
+    if (patched(MODERATION_PATCH)) st.themeChecked = false;
   }
+  st.moderation ??= { rejected: 0, warnings: 0 };
   const channel = cfg.channel;
   const producing = new Map<number, { episode: number; theme: string; suggested?: boolean }>();
   let wake = false;
@@ -66,13 +71,46 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   const freshSlots = () => st.slots.filter((s) => s?.fresh && s.episode).map((s) => s!.episode!);
   const suggestions = installSuggestionHandlers(st, cfg);
 
-  setHandler(setThemeSignal, (theme) => {
+  // Operator themes (CLI, page, Temporal CLI, schedules) are moderated before they apply; when two are in
+  // flight, the one asked for last wins even if its verdict comes back first.
+  let themeAsked = 0;
+  let themeApplied = 0;
+  const countVerdict = (v: Pick<ModerationVerdict, 'allowed' | 'warning'>) => {
+    if (!v.allowed) st.moderation!.rejected++;
+    if (v.warning) {
+      st.moderation!.warnings++;
+      st.moderation!.lastWarning = v.warning;
+    }
+  };
+  async function moderateTheme(theme: string): Promise<ModerationVerdict> {
+    const asked = ++themeAsked;
+    const v = await moderateText(theme, 'operator', 'operator theme', cfg.remoteTaskQueue);
+    countVerdict(v);
+    if (v.allowed && asked > themeApplied) {
+      themeApplied = asked;
+      st.theme = theme;
+      poke();
+    }
+    return v;
+  }
+  setHandler(setThemeSignal, async (theme) => {
     const t = checkTheme(theme);
-    if (t.ok) st.theme = t.theme;
-    else log.warn('setTheme signal ignored', { reason: t.reason });
+    if (!t.ok) {
+      log.warn('setTheme signal ignored', { reason: t.reason });
+    } else if (patched(MODERATION_PATCH)) {
+      const v = await moderateTheme(t.theme);
+      if (!v.allowed) log.warn('setTheme signal rejected by moderation', { textHash: v.textHash, categories: v.categories });
+    } else {
+      st.theme = t.theme;
+    }
     poke();
   });
-  setHandler(setThemeUpdate, (theme) => {
+  setHandler(setThemeUpdate, async (theme) => {
+    if (patched(MODERATION_PATCH)) {
+      const v = await moderateTheme(theme.trim());
+      if (!v.allowed) throw themeRejected(v);
+      return theme.trim();
+    }
     st.theme = checkTheme(theme).ok ? theme.trim() : st.theme;
     poke();
     return st.theme;
@@ -106,7 +144,8 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     const productionVsAir = st.made > 0 && elapsedSec > 0 ? Math.round((st.producedSec / elapsedSec) * 100) / 100 : null;
     return {
       channel,
-      theme: st.theme,
+      // A new channel's theme is not shown until moderation has accepted it.
+      theme: st.themeChecked === false ? '' : st.theme,
       paused: st.paused,
       onAir: st.onAir,
       next: [...fresh, ...st.ready],
@@ -123,6 +162,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
       runs: st.runs,
       ...suggestions.status(),
+      moderation: { ...st.moderation!, themeChecked: st.themeChecked !== false },
     };
   });
 
@@ -136,6 +176,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       channel, episode: n, theme, shots: cfg.shots, seed: cfg.seed + n, backends: cfg.backends,
       ...(cfg.parallelShots ? { parallelShots: cfg.parallelShots } : {}),
       ...(cfg.remoteTaskQueue ? { remoteTaskQueue: cfg.remoteTaskQueue } : {}),
+      safeTheme: st.theme,
     };
     producing.set(n, { episode: n, theme, ...(suggested ? { suggested: true } : {}) });
     const fail = (err: unknown) => {
@@ -157,6 +198,8 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
           st.made++;
           st.failuresInARow = 0;
           st.producedSec += m.durationSec;
+          st.moderation!.rejected += m.moderation?.rejected ?? 0;
+          for (const warning of m.moderation?.warnings ?? []) countVerdict({ allowed: true, warning });
           retentionDue = true;
         }, fail)
         .finally(() => {
@@ -186,6 +229,13 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `could not air: ${errorText(err)}` }].slice(-10);
       poke();
     }
+  }
+
+  if (st.themeChecked === false) {
+    const v = await moderateText(st.theme, 'operator', 'initial theme', cfg.remoteTaskQueue);
+    if (!v.allowed) throw themeRejected(v);
+    countVerdict(v);
+    st.themeChecked = true;
   }
 
   if (cfg.broadcast) {

@@ -2,8 +2,7 @@
 // operators' remove/ban update, moderation of each suggestion (source 'viewer', fail-closed: hidden until
 // it passes) and the pick of the top suggestion when an episode starts. Deterministic workflow code; the
 // rules themselves live in shared/suggestions.ts.
-import { log, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { createModerationActivities } from '../activities/moderation/index';
+import { log, setHandler } from '@temporalio/workflow';
 import type { ChannelConfig, ChannelState, ChannelStatus } from '../shared/channel';
 import { removeSuggestionUpdate, suggestUpdate, votesSignal } from '../shared/channelMessages';
 import {
@@ -11,15 +10,7 @@ import {
   removeSuggestion, suggestInputSchema, suggestionProblem, suggestionView, takeTopSuggestion, voteBatchSchema,
   type Suggestion,
 } from '../shared/suggestions';
-
-// Viewer text with the moderation endpoint down throws a retryable ModerationUnavailable failure, so the
-// suggestion stays hidden while Temporal retries.
-const { moderate: moderateSuggestionText } = proxyActivities<Pick<ReturnType<typeof createModerationActivities>, 'moderate'>>({
-  startToCloseTimeout: '30 seconds',
-  // Fail closed for hours rather than show unchecked text; bounded so a dead endpoint cannot pile up forever.
-  scheduleToCloseTimeout: '6 hours',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+import { moderateText } from './moderation';
 
 type SuggestionStatus = Pick<ChannelStatus, 'audience' | 'suggestions' | 'suggestionsChecking' | 'suggestionsRejected' | 'votesCounted'>;
 
@@ -27,7 +18,9 @@ export function installSuggestionHandlers(st: ChannelState, cfg: ChannelConfig) 
   const box = (st.suggestions ??= emptySuggestionBox());
 
   function moderate(s: Suggestion): void {
-    void moderateSuggestionText({ text: s.text, source: 'viewer' }).then(
+    // Viewer text fails closed: with the endpoint down the activity retries (VIEWER_MODERATION_OPTIONS)
+    // and the suggestion stays hidden meanwhile.
+    void moderateText(s.text, 'viewer', `suggestion ${s.id}`, cfg.remoteTaskQueue).then(
       (verdict) => {
         if (verdict.allowed) return markVisible(box, s.id);
         rejectSuggestion(box, s.id);

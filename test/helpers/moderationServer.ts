@@ -20,8 +20,14 @@ export interface FakeModeration {
   close(): Promise<void>;
 }
 
-/** `flags` maps a lower-case word to the endpoint categories it triggers, e.g. { cruelty: ['violence/graphic'] }. */
-export async function startFakeModeration(flags: Record<string, string[]>): Promise<FakeModeration> {
+/**
+ * `flags` maps a lower-case word to the endpoint categories it triggers, e.g. { cruelty: ['violence/graphic'] },
+ * or is a function from the input to the categories.
+ */
+export async function startFakeModeration(flags: Record<string, string[]> | ((input: string) => string[])): Promise<FakeModeration> {
+  const flagged = typeof flags === 'function'
+    ? flags
+    : (input: string) => Object.entries(flags).flatMap(([word, cats]) => (input.toLowerCase().includes(word) ? cats : []));
   let mode: ModerationMode = 'up';
   const requests: FakeModeration['requests'] = [];
   const server = http.createServer((req, res) => {
@@ -42,8 +48,7 @@ export async function startFakeModeration(flags: Record<string, string[]>): Prom
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'The server had an error', type: 'server_error' } }));
         return;
       }
-      const hit = new Set<string>();
-      for (const [word, cats] of Object.entries(flags)) if (input.toLowerCase().includes(word)) cats.forEach((c) => hit.add(c));
+      const hit = new Set(flagged(input));
       const categories = Object.fromEntries(ALL.map((c) => [c, hit.has(c)]));
       const category_scores = Object.fromEntries(ALL.map((c) => [c, hit.has(c) ? 0.93 : 0.0004]));
       const category_applied_input_types = Object.fromEntries(ALL.map((c) => [c, ['text']]));

@@ -1,12 +1,12 @@
 // `webtv channel start|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
 import { channelNameProblem } from '../../shared/validation';
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { loadChannelBackends } from '../../activities/gradio/config';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
-import { checkTheme } from '../../shared/theme';
+import { checkTheme, themeRejection } from '../../shared/theme';
 import type { EpisodeBackends } from '../../shared/types';
 
 const USAGE = `usage:
@@ -122,17 +122,34 @@ async function dispatch(argv: string[]): Promise<number> {
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
         });
+        // The channel checks its initial theme first; wait for that verdict so a refusal reaches the operator.
+        const verdict = await initialThemeVerdict(started);
+        if (verdict.rejected) {
+          console.error(`webtv channel: ${verdict.rejected}`);
+          return 1;
+        }
         console.log(`channel ${name} is running (workflow ${started.workflowId}, task queue ${settings.taskQueue})`);
+        if (verdict.warning) console.error(`webtv channel: warning: ${verdict.warning}`);
         return 0;
       }
       case 'theme': {
         const t = checkTheme(rest.join(' '));
         if (!t.ok) throw new UsageError(t.reason);
         try {
+          const before = await handle.query(statusQuery).catch(() => undefined);
           const accepted = await handle.executeUpdate(setThemeUpdate, { args: [t.theme] });
           console.log(`theme of ${name} is now: ${accepted}`);
+          const after = await handle.query(statusQuery).catch(() => undefined);
+          if (after?.moderation && after.moderation.warnings > (before?.moderation?.warnings ?? 0)) {
+            console.error(`webtv channel: warning: ${after.moderation.lastWarning}`);
+          }
           return 0;
         } catch (err) {
+          const rejected = themeRejection(err);
+          if (rejected) {
+            console.error(`webtv channel: ${rejected.message}`);
+            return 1;
+          }
           if (err instanceof WorkflowUpdateFailedError) {
             console.error(`webtv channel: theme rejected: ${(err.cause as Error)?.message ?? err.message}`);
             return 1;
@@ -156,4 +173,28 @@ async function dispatch(argv: string[]): Promise<number> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Waits (up to a minute) until a just-started channel's initial theme has a moderation verdict: accepted
+ * (with the endpoint-down warning, if any) or refused (the channel fails with ThemeRejected).
+ */
+async function initialThemeVerdict(handle: WorkflowHandle, timeoutMs = 60_000): Promise<{ rejected?: string; warning?: string }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { status } = await handle.describe();
+    if (status.name === 'FAILED') {
+      const err = await handle.result().then(() => undefined, (e: unknown) => e);
+      const rejected = themeRejection(err);
+      if (rejected) return { rejected: rejected.message };
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+    if (status.name !== 'RUNNING') return {};
+    const s = await handle.query(statusQuery).catch(() => undefined);
+    // Channels started before moderation existed have no verdict to wait for.
+    if (s && (!s.moderation || s.moderation.themeChecked)) return { warning: s.moderation?.warnings ? s.moderation.lastWarning : undefined };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  console.error('webtv channel: the initial theme is still being checked; see "webtv channel status"');
+  return {};
 }
