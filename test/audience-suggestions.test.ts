@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SUGGESTIONS_MAX, addSuggestion, applyVotes, banSuggestion, emptySuggestionBox, markVisible, rankedSuggestions,
+  SUGGESTIONS_MAX, VOTERS_KEPT_MAX, addSuggestion, applyVotes, banSuggestion, emptySuggestionBox, markVisible, rankedSuggestions,
   rejectSuggestion, suggestionProblem, takeTopSuggestion, textKey,
 } from '../src/shared/suggestions';
 
@@ -58,4 +58,13 @@ test('repeats in another spelling, over-long, empty and banned suggestions are r
   rejectSuggestion(box, 's2');
   assert.equal(box.rejected, 1);
   assert.equal(suggestionProblem(box, { text: 'one more', viewer: viewer(999) }), undefined);
+});
+
+test('a suggestion remembers at most 500 voters, so the state stays bounded; later votes still count', () => {
+  const box = boxWith('a lighthouse keeper');
+  const votes = Array.from({ length: VOTERS_KEPT_MAX + 100 }, (_, i) => ({ id: 's1', viewer: viewer(i) }));
+  assert.equal(applyVotes(box, votes), VOTERS_KEPT_MAX + 100);
+  assert.equal(box.items[0].voters.length, VOTERS_KEPT_MAX);
+  assert.equal(applyVotes(box, votes.slice(0, 10)), 0, 'remembered voters are still refused');
+  assert.ok(JSON.stringify(box).length < 12_000, 'one full suggestion is about 10 kB of state');
 });

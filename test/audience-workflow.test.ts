@@ -95,10 +95,10 @@ test('suggestions stay hidden while moderation is down, hostile ones never show,
   await handle.terminate('test over');
 });
 
-test('with audience on, episodes take the most voted suggestion first, then the next, then the channel theme returns', async () => {
+test('with audience on, episodes take the most voted suggestion first, then the next (across continue-as-new), then the channel theme returns', async () => {
   const w = await t.startWorker({ dataDir: path.join(t.tmpDir, 'aud'), backends: defaultBackends() });
   const theme = 'the channel own theme: a slow river';
-  const handle = await startPausedChannel(w.taskQueue, { channel: 'aud2', theme, shots: 1, broadcast: false, audience: true, targetReady: 3 });
+  const handle = await startPausedChannel(w.taskQueue, { channel: 'aud2', theme, shots: 1, broadcast: false, audience: true, targetReady: 3, maxEpisodesPerRun: 1 });
   const status = () => handle.query(statusQuery);
   const ids: string[] = [];
   for (const [i, text] of ['a jazz band of cats', 'penguins on a tram'].entries()) {
@@ -117,5 +117,6 @@ test('with audience on, episodes take the most voted suggestion first, then the 
   ]);
   assert.deepEqual(s.suggestions, [], 'both were taken');
   assert.equal(s.theme, theme, "the channel's own theme is unchanged");
+  assert.ok(s.runs >= 3, `suggestions and votes travelled through continue-as-new (${s.runs} runs)`);
   await handle.terminate('test over');
 });

@@ -6,6 +6,12 @@ import { themeProblem } from './validation';
 export const SUGGESTION_MAX_CHARS = 200;
 /** Suggestions a channel holds at once (waiting for moderation or visible); the top 50 by votes. */
 export const SUGGESTIONS_MAX = 50;
+/**
+ * Voter ids a suggestion remembers for de-duplication in the workflow: 50 × 500 ids stay under ~0.5 MB
+ * of state through continue-as-new (Temporal's payload limit is 2 MB). Votes beyond still count; their
+ * repeats are then stopped by the web server's own per-viewer check alone.
+ */
+export const VOTERS_KEPT_MAX = 500;
 /** Banned texts and viewers remembered (oldest forgotten first), so the ban list stays bounded too. */
 export const BANS_MAX = 500;
 
@@ -132,7 +138,7 @@ export function applyVotes(box: SuggestionBox, votes: Vote[]): number {
   for (const v of votes) {
     const s = box.items.find((x) => x.id === v.id && x.state === 'visible');
     if (!s || s.voters.includes(v.viewer)) continue;
-    s.voters.push(v.viewer);
+    if (s.voters.length < VOTERS_KEPT_MAX) s.voters.push(v.viewer);
     s.votes++;
     counted++;
   }
