@@ -4,6 +4,7 @@ const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['gradio', () => import('./gradio')],
   ['broadcast', () => import('./broadcast')],
   ['modelServer', () => import('./modelServer')],
+  ['audience', () => import('./audience')],
 ];
 
 const only = process.argv.slice(2);

@@ -54,7 +54,8 @@ describe('episode workflow on the real Temporal dev server', () => {
       return { type: a.activityType?.name ?? '', arg: payload ? JSON.parse(Buffer.from(payload).toString()) : undefined };
     });
     const types = scheduled.map((s) => s.type);
-    assert.equal(types[0], 'writeShotList');
+    assert.equal(types[0], 'moderate', 'the theme is moderated before anything is written');
+    assert.equal(types.find((x) => x !== 'moderate'), 'writeShotList');
     assert.equal(types.at(-1), 'muxEpisode');
     for (let i = 0; i < 3; i++) {
       const at = (type: string) => scheduled.findIndex((s) => s.type === type && s.arg.shot === i);

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendSpec, EpisodeManifest, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../shared/types';
+import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../shared/types';
 import type { BackendContext, BackendRegistry } from './backends';
 import { appendActivityLog, produceMedia, writeFileAtomic } from './artifacts';
 import { hashOf } from './offline/look';
@@ -28,6 +28,7 @@ export interface MuxRequest extends EpisodeRef {
   shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string }[];
   music: { path: string; description: string };
   steps: StepRecord[];
+  moderation?: EpisodeModeration;
 }
 
 const specTag = (spec: BackendSpec) => hashOf(JSON.stringify(spec)).toString('hex').slice(0, 6);

@@ -3,6 +3,8 @@ import type { BackendRegistry } from './backends';
 import { createEpisodeActivities } from './episode';
 import { createBroadcastActivities, type BroadcastSettings } from './broadcast/index';
 import { createChannelControlActivities } from './channelControl';
+import { createModerationActivities, type ModerationSettings } from './moderation/index';
+import { createRewriteActivities } from './shotlist/rewrite';
 
 export interface OpenAISettings {
   baseURL?: string;
@@ -18,6 +20,8 @@ export interface ActivityDeps {
   openai?: OpenAISettings;
   /** Where the on-air ffmpeg publishes (the worker that runs broadcasts); secrets come from the environment. */
   broadcast?: BroadcastSettings;
+  /** Moderation endpoint key and the WEBTV_BLOCKLIST file; without it only the shipped local rules apply. */
+  moderation?: ModerationSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createEpisodeActivities(deps),
     ...createBroadcastActivities(deps),
     ...createChannelControlActivities(),
+    ...createModerationActivities(deps),
+    ...createRewriteActivities(deps),
   };
 }
 

@@ -92,6 +92,7 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
     music: { file: req.music.path, description: req.music.description, durationSec: D },
     steps: [...req.steps, { step: 'muxEpisode', backend: 'ffmpeg', attempts: attempt }],
     degraded: req.steps.some((s) => s.degraded),
+    ...(req.moderation ? { moderation: req.moderation } : {}),
     durationSec: D,
     episodePath,
     manifestPath,

@@ -45,7 +45,10 @@ export async function startChannel(client: Client, taskQueue: string, input: Cha
   if (last.running) return { workflowId, how: 'running' };
   const registered = await channelSearchAttributesRegistered(client);
   const state = last.state ? resumeState(last.state, new Date().toISOString()) : undefined;
-  if (state && themeOverride) state.theme = themeOverride;
+  if (state && themeOverride && themeOverride !== state.theme) {
+    state.theme = themeOverride;
+    state.themeChecked = false; // a new theme is moderated like any other before it is used or shown
+  }
   const args: ChannelInput = { ...input, ...(state ? { state } : {}), searchAttributes: registered };
   await client.workflow.start('channelWorkflow', {
     taskQueue,

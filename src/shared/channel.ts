@@ -2,6 +2,8 @@
 import type { EpisodeBackends } from './types';
 import { DEFAULT_THEME } from './theme';
 import { offlineBackends } from './validation';
+import { z } from 'zod';
+import type { SuggestionBox, SuggestionView } from './suggestions';
 
 /**
  * What starts a channel (also what `temporal workflow start --type channelWorkflow --input '{...}'`
@@ -32,6 +34,8 @@ export interface ChannelInput {
   remoteTaskQueue?: string;
   /** Keep the WebtvChannel/WebtvChannelState search attributes up to date (set by clients that checked they are registered). */
   searchAttributes?: boolean;
+  /** Each new episode takes the viewers' top suggestion as its theme, when one is waiting (default false). */
+  audience?: boolean;
   state?: ChannelState;
 }
 
@@ -47,6 +51,7 @@ export interface ChannelConfig {
   broadcast: boolean;
   parallelShots?: number;
   remoteTaskQueue?: string;
+  audience: boolean;
 }
 
 /** A finished episode as the channel keeps it: a path and a few words, never media bytes. */
@@ -57,6 +62,8 @@ export interface EpisodeRef {
   theme: string;
   degraded: boolean;
   shots: { prompt: string; durationSec: number }[];
+  /** Its theme was a viewer's suggestion. */
+  suggested?: boolean;
 }
 
 /** What a slot file holds. `episode` null means the standby clip. */
@@ -103,6 +110,21 @@ export interface ChannelState {
   stoppedBecause?: string;
   /** When the first fresh episode went on air in this run (ISO); "falling behind" waits a window after it. */
   firstAiredAt?: string;
+  /** Viewers' suggestions and votes (absent in states from before they existed). */
+  suggestions?: SuggestionBox;
+  /** Moderation counters (absent in states carried from before moderation existed). */
+  moderation?: ModerationCounts;
+  /** False while a new channel's initial theme awaits moderation. */
+  themeChecked?: boolean;
+}
+
+/** What moderation refused or could only half-check on this channel (docs/moderation.md). */
+export interface ModerationCounts {
+  /** Operator themes refused, plus shot prompts refused in this channel's episodes. */
+  rejected: number;
+  /** Texts passed on the local rules only because the moderation endpoint was down. */
+  warnings: number;
+  lastWarning?: string;
 }
 
 /** What the `status` query answers: the state's counters as they are, plus what is derived from them. */
@@ -110,7 +132,7 @@ export interface ChannelStatus
   extends Pick<ChannelState, 'theme' | 'paused' | 'onAir' | 'made' | 'failed' | 'recentFailures' | 'aired' | 'skipped' | 'producedSec' | 'runs'> {
   channel: string;
   next: EpisodeRef[];
-  producing: { episode: number; theme: string }[];
+  producing: { episode: number; theme: string; suggested?: boolean }[];
   /** Seconds of episode made per second since the channel started; below 1 the channel cannot keep up. */
   productionVsAir: number | null;
   /**
@@ -123,6 +145,16 @@ export interface ChannelStatus
   viewers?: number | null;
   /** Set once the channel has stopped: why (a stop, a cancel, or its broadcast ending by hand). */
   stopped?: string | null;
+  /** Episodes take the top suggestion as their theme. */
+  audience: boolean;
+  /** Suggestions that passed moderation, most votes first (ties: oldest first). */
+  suggestions: SuggestionView[];
+  /** Suggestions waiting for moderation (not shown). */
+  suggestionsChecking: number;
+  suggestionsRejected: number;
+  votesCounted: number;
+  /** themeChecked: false until a new channel's initial theme has passed moderation. */
+  moderation: ModerationCounts & { themeChecked: boolean };
 }
 
 /** A server's viewer count for the channel (FLV players + recent HLS clients), sent when it changes. */
@@ -169,6 +201,9 @@ export const channelWorkflowId = (channel: string) => `channel/${channel}`;
 export const broadcastWorkflowId = (channel: string) => `broadcast/${channel}`;
 export const episodeWorkflowId = (channel: string, n: number) => `${channel}/episode-${n}`;
 
+/** The `audience` option as people give it (CLI flag, JSON input); anything else means off. */
+export const audienceOptionSchema = z.boolean({ error: 'audience must be true or false' }).optional();
+
 export function channelConfig(input: ChannelInput): ChannelConfig {
   const int = (v: number | undefined, dflt: number, min: number) => (Number.isInteger(v) && v! >= min ? v! : dflt);
   return {
@@ -183,6 +218,7 @@ export function channelConfig(input: ChannelInput): ChannelConfig {
     broadcast: input.broadcast ?? true,
     parallelShots: input.parallelShots,
     remoteTaskQueue: input.remoteTaskQueue,
+    audience: audienceOptionSchema.safeParse(input.audience).data ?? false,
   };
 }
 

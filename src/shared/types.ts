@@ -38,6 +38,29 @@ export interface EpisodeInput {
   parallelShots?: number;
   /** Task queue for remote (non-offline) media steps, so GPU/remote-bound work scales on its own workers. */
   remoteTaskQueue?: string;
+  /**
+   * The channel's last accepted theme: a shot prompt that is still rejected after one rewrite is replaced
+   * by a safe prompt made from it (default: this episode's theme). See docs/moderation.md.
+   */
+  safeTheme?: string;
+}
+
+/** What moderation did in one episode, as its manifest records it. Rejected texts are never kept, only their hash. */
+export interface EpisodeModeration {
+  /** Texts checked: the theme, each shot prompt (and each replacement), the music description. */
+  checked: number;
+  /** Texts refused among them. */
+  rejected: number;
+  /** Texts passed on the local rules only because the moderation endpoint was down. */
+  warnings: string[];
+  replaced: {
+    what: 'shot' | 'music';
+    shot?: number;
+    /** rewrite: the writer's second try passed; safe: a prompt made from the safe theme; default: from the default theme. */
+    by: 'rewrite' | 'safe' | 'default';
+    categories: string[];
+    textHash: string;
+  }[];
 }
 
 /** A step's outcome as recorded in the manifest. */
@@ -71,6 +94,8 @@ export interface EpisodeManifest {
   music: { file: string; description: string; durationSec: number };
   steps: StepRecord[];
   degraded: boolean;
+  /** Absent in episodes made before moderation existed. */
+  moderation?: EpisodeModeration;
   durationSec: number;
   /** Absolute path of the finished episode. */
   episodePath: string;

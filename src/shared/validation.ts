@@ -54,6 +54,10 @@ export function episodeInputProblem(input: EpisodeInput): string | undefined {
   if (input.remoteTaskQueue !== undefined && (typeof input.remoteTaskQueue !== 'string' || !/^[\w.\-\/]{1,200}$/.test(input.remoteTaskQueue))) {
     return `remoteTaskQueue must be a task queue name (letters, digits, . _ - /), got ${JSON.stringify(input.remoteTaskQueue)}`;
   }
+  if (input.safeTheme !== undefined) {
+    const safe = themeProblem(input.safeTheme);
+    if (safe) return `safeTheme: ${safe}`;
+  }
   const b = input.backends;
   if (!b || typeof b !== 'object') return 'backends must be an object: {writer, video, upscale, interpolate, music}';
   if (!b.writer || (b.writer.kind !== 'offline' && b.writer.kind !== 'openai')) {

@@ -2,6 +2,7 @@
 // OpenAI-compatible server for the shot-list writer, and where the on-air ffmpeg publishes. Secrets
 // (OPENAI_API_KEY, WEBTV_PUBLISH_SECRET, stream keys in WEBTV_EXTRA_RTMP) stay in the environment.
 import type { ActivityDeps } from '../activities/index';
+import type { ModerationSettings } from '../activities/moderation/index';
 import { defaultBackends } from '../activities/registry';
 
 export function activityDepsFromEnv(dataDir: string, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
@@ -21,5 +22,24 @@ export function activityDepsFromEnv(dataDir: string, env: NodeJS.ProcessEnv = pr
         extraRtmp: (env.WEBTV_EXTRA_RTMP ?? '').split(/\s+/).filter(Boolean),
       }
       : undefined,
+    moderation: moderationFromEnv(env),
+  };
+}
+
+/**
+ * The moderation endpoint uses WEBTV_MODERATION_API_KEY, else OPENAI_API_KEY, and WEBTV_MODERATION_BASE_URL,
+ * else OPENAI_BASE_URL (so a writer on Ollama can keep moderation on OpenAI). WEBTV_MODERATION=local turns
+ * the endpoint off even with a key set. The local rules (and WEBTV_BLOCKLIST) always apply.
+ */
+export function moderationFromEnv(env: NodeJS.ProcessEnv): ModerationSettings {
+  if (env.WEBTV_MODERATION && env.WEBTV_MODERATION !== 'local') {
+    throw new Error(`WEBTV_MODERATION must be "local" (endpoint off, local rules only) or unset, got "${env.WEBTV_MODERATION}"`);
+  }
+  const localOnly = env.WEBTV_MODERATION === 'local';
+  return {
+    apiKey: localOnly ? undefined : env.WEBTV_MODERATION_API_KEY || env.OPENAI_API_KEY || undefined,
+    baseURL: env.WEBTV_MODERATION_BASE_URL || env.OPENAI_BASE_URL || undefined,
+    model: env.WEBTV_MODERATION_MODEL || undefined,
+    blocklistPath: env.WEBTV_BLOCKLIST || undefined,
   };
 }

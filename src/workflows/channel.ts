@@ -4,7 +4,7 @@
 import { channelNameProblem } from '../shared/validation';
 import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition,
-  continueAsNew, isCancellation, getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
+  continueAsNew, isCancellation, getExternalWorkflowHandle, log, patched, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createBroadcastActivities } from '../activities/broadcast/index';
@@ -17,7 +17,10 @@ import {
 } from '../shared/channelMessages';
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
 import { broadcastEndReason, publishRunState, stopChannel, watchBroadcastEnd } from './channelStop';
+import { installSuggestionHandlers } from './channelSuggestions';
 import type { EpisodeInput, EpisodeManifest } from '../shared/types';
+import type { ModerationVerdict } from '../activities/moderation/index';
+import { MODERATION_PATCH, moderateText, themeRejected } from './moderation';
 
 type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
 
@@ -54,9 +57,12 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     const t = checkTheme(input.theme ?? DEFAULT_THEME);
     if (!t.ok) throw ApplicationFailure.nonRetryable(t.reason, 'InvalidTheme');
     st = initialChannelState(t.theme, new Date().toISOString());
+    // Checked below, before anything can show or use it (histories from before moderation skip this).
+    if (patched(MODERATION_PATCH)) st.themeChecked = false;
   }
+  st.moderation ??= { rejected: 0, warnings: 0 };
   const channel = cfg.channel;
-  const producing = new Map<number, { episode: number; theme: string }>();
+  const producing = new Map<number, { episode: number; theme: string; suggested?: boolean }>();
   let wake = false;
   let skipRequested = false;
   let retentionDue = false;
@@ -65,14 +71,48 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   let stopReason: string | null = null;
   const poke = () => { wake = true; };
   const freshSlots = () => st.slots.filter((s) => s?.fresh && s.episode).map((s) => s!.episode!);
+  const suggestions = installSuggestionHandlers(st, cfg);
 
-  setHandler(setThemeSignal, (theme) => {
+  // Operator themes (CLI, page, Temporal CLI, schedules) are moderated before they apply; when two are in
+  // flight, the one asked for last wins even if its verdict comes back first.
+  let themeAsked = 0;
+  let themeApplied = 0;
+  const countVerdict = (v: Pick<ModerationVerdict, 'allowed' | 'warning'>) => {
+    if (!v.allowed) st.moderation!.rejected++;
+    if (v.warning) {
+      st.moderation!.warnings++;
+      st.moderation!.lastWarning = v.warning;
+    }
+  };
+  async function moderateTheme(theme: string): Promise<ModerationVerdict> {
+    const asked = ++themeAsked;
+    const v = await moderateText(theme, 'operator', 'operator theme', cfg.remoteTaskQueue);
+    countVerdict(v);
+    if (v.allowed && asked > themeApplied) {
+      themeApplied = asked;
+      st.theme = theme;
+      poke();
+    }
+    return v;
+  }
+  setHandler(setThemeSignal, async (theme) => {
     const t = checkTheme(theme);
-    if (t.ok) st.theme = t.theme;
-    else log.warn('setTheme signal ignored', { reason: t.reason });
+    if (!t.ok) {
+      log.warn('setTheme signal ignored', { reason: t.reason });
+    } else if (patched(MODERATION_PATCH)) {
+      const v = await moderateTheme(t.theme);
+      if (!v.allowed) log.warn('setTheme signal rejected by moderation', { textHash: v.textHash, categories: v.categories });
+    } else {
+      st.theme = t.theme;
+    }
     poke();
   });
-  setHandler(setThemeUpdate, (theme) => {
+  setHandler(setThemeUpdate, async (theme) => {
+    if (patched(MODERATION_PATCH)) {
+      const v = await moderateTheme(theme.trim());
+      if (!v.allowed) throw themeRejected(v);
+      return theme.trim();
+    }
     st.theme = checkTheme(theme).ok ? theme.trim() : st.theme;
     poke();
     return st.theme;
@@ -116,7 +156,8 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     const productionVsAir = st.made > 0 && elapsedSec > 0 ? Math.round((st.producedSec / elapsedSec) * 100) / 100 : null;
     return {
       channel,
-      theme: st.theme,
+      // A new channel's theme is not shown until moderation has accepted it.
+      theme: st.themeChecked === false ? '' : st.theme,
       paused: st.paused,
       onAir: st.onAir,
       next: [...fresh, ...st.ready],
@@ -137,6 +178,8 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       runs: st.runs,
       stopped: st.stoppedBecause ?? null,
       viewers: viewers(),
+      ...suggestions.status(),
+      moderation: { ...st.moderation!, themeChecked: st.themeChecked !== false },
     };
   });
 
@@ -144,13 +187,15 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
 
   async function startEpisode(): Promise<void> {
     const n = st.nextEpisode++;
-    const theme = st.theme;
+    const suggested = suggestions.takeForEpisode();
+    const theme = suggested ?? st.theme;
     const episodeInput: EpisodeInput = {
       channel, episode: n, theme, shots: cfg.shots, seed: cfg.seed + n, backends: cfg.backends,
       ...(cfg.parallelShots ? { parallelShots: cfg.parallelShots } : {}),
       ...(cfg.remoteTaskQueue ? { remoteTaskQueue: cfg.remoteTaskQueue } : {}),
+      safeTheme: st.theme,
     };
-    producing.set(n, { episode: n, theme });
+    producing.set(n, { episode: n, theme, ...(suggested ? { suggested: true } : {}) });
     const fail = (err: unknown) => {
       st.failed++;
       st.failuresInARow = (st.failuresInARow ?? 0) + 1;
@@ -166,10 +211,12 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       });
       void (child.result() as Promise<EpisodeManifest>)
         .then((m) => {
-          st.ready.push(episodeRef(m));
+          st.ready.push({ ...episodeRef(m), ...(suggested ? { suggested: true } : {}) });
           st.made++;
           st.failuresInARow = 0;
           st.producedSec += m.durationSec;
+          st.moderation!.rejected += m.moderation?.rejected ?? 0;
+          for (const warning of m.moderation?.warnings ?? []) countVerdict({ allowed: true, warning });
           retentionDue = true;
         }, (err) => { if (stopReason === null && !isCancellation(err)) fail(err); })
         .finally(() => {
@@ -200,6 +247,13 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `could not air: ${errorText(err)}` }].slice(-10);
       poke();
     }
+  }
+
+  if (st.themeChecked === false) {
+    const v = await moderateText(st.theme, 'operator', 'initial theme', cfg.remoteTaskQueue);
+    if (!v.allowed) throw themeRejected(v);
+    countVerdict(v);
+    st.themeChecked = true;
   }
 
   publishRunState(!!input.searchAttributes, channel, st.paused ? 'paused' : 'on air');

@@ -2,13 +2,15 @@
 // make every shot (generate → upscale with the same prompt → interpolate, a few shots at once), compose
 // the music meanwhile, then mux. A remote backend that gives up is replaced by the offline one, on record.
 import {
-  ApplicationFailure, defineQuery, isCancellation, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+  ApplicationFailure, defineQuery, isCancellation, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
-import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, StepRecord } from '../shared/types';
+import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, ShotList, StepRecord } from '../shared/types';
 import { BROADCAST, SHOT_SECONDS } from '../shared/types';
 import { episodeInputProblem } from '../shared/validation';
+import { EpisodeModerator } from './episodeModeration';
+import { MODERATION_PATCH } from './moderation';
 
 export interface EpisodeProgress {
   stage: 'writing' | 'shots' | 'muxing' | 'done';
@@ -41,6 +43,7 @@ const WRITER: ActivityOptions = {
 const acts = proxyActivities<Activities>(LOCAL);
 
 const OFFLINE: BackendSpec = { kind: 'offline' };
+const OFFLINE_WRITER: EpisodeInput['backends']['writer'] = { kind: 'offline' };
 
 export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManifest> {
   const problem = episodeInputProblem(input);
@@ -50,14 +53,33 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   const progress: EpisodeProgress = { stage: 'writing', shotsTotal: input.shots, shotsDone: 0, prompts: [], steps: [] };
   setHandler(episodeProgressQuery, () => progress);
   const say = (line: string) => setCurrentDetails(`**${channel} #${episode}** — ${line}`);
+  // Histories recorded before moderation existed replay without it (and without the writer fallback).
+  const moderator = patched(MODERATION_PATCH) ? new EpisodeModerator(input, WRITER) : undefined;
+  if (moderator) {
+    say('checking the theme');
+    await moderator.checkTheme();
+  }
   say('writing the shot list');
 
-  const list = await acts.writeShotList.executeWithOptions(
-    { ...WRITER, summary: `shot list (${backends.writer.kind}): ${input.shots} shots` },
-    [{ ...ref, theme, shots: input.shots, seed, writer: backends.writer }],
+  const writeList = (writer: EpisodeInput['backends']['writer'], summary: string) => acts.writeShotList.executeWithOptions(
+    { ...WRITER, summary: `shot list (${summary}): ${input.shots} shots` },
+    [{ ...ref, theme, shots: input.shots, seed, writer }],
   );
+  let list: ShotList;
+  try {
+    list = await writeList(backends.writer, backends.writer.kind);
+    progress.steps.push({ step: 'writeShotList', backend: list.writer, attempts: list.attempt });
+  } catch (err) {
+    if (!moderator || isCancellation(err) || backends.writer.kind === 'offline') throw err;
+    // The writer gave up: the offline writer takes over, and its prompts are moderated like any others.
+    list = await writeList(OFFLINE_WRITER, 'offline fallback');
+    progress.steps.push({ step: 'writeShotList', backend: list.writer, attempts: list.attempt, degraded: { from: backends.writer.kind, reason: failureMessage(err) } });
+  }
+  if (moderator) {
+    say('checking the shot prompts');
+    list = { ...list, prompts: await moderator.checkPrompts(list.prompts, list.writer === 'offline' ? OFFLINE_WRITER : backends.writer) };
+  }
   progress.prompts = list.prompts;
-  progress.steps.push({ step: 'writeShotList', backend: list.writer, attempts: list.attempt });
   progress.stage = 'shots';
 
   /** Runs one media step on its configured backend; if that backend gives up, on the offline one. */
@@ -84,7 +106,9 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   }
 
   const durationSec = input.shots * SHOT_SECONDS;
-  const description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
+  let description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
+  let mood = list.mood;
+  if (moderator) ({ mood, description } = await moderator.checkMusic(mood, description));
   const music = step('music', 'composeMusic', `music, ${durationSec} s`, (spec, o) =>
     acts.composeMusic.executeWithOptions(o, [{ ...ref, description, durationSec, seed, backend: spec }]));
   // Awaited after the shots; if a shot fails first, its rejection must not go unhandled meanwhile.
@@ -114,10 +138,11 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     workflowId: workflowInfo().workflowId,
     theme,
     seed,
-    mood: list.mood,
+    mood,
     shots,
     music: { path: song.path, description },
     steps: progress.steps,
+    ...(moderator ? { moderation: moderator.record } : {}),
   }]);
   progress.stage = 'done';
   say(`done: ${manifest.durationSec.toFixed(1)} s${manifest.degraded ? ' (degraded: see manifest)' : ''}`);

@@ -40,3 +40,13 @@ export function writeOfflineShotList(theme: string, count: number, seed: number)
   }
   return { prompts, mood: MOODS[light] };
 }
+
+/**
+ * The offline writer's second try at one shot: the same theme, with the calmest action and a daylight
+ * look instead of what the hash picked, so a refusal caused by the combination does not come back.
+ */
+export function rewriteOfflineShotPrompt(theme: string, shot: number, seed: number): string {
+  const subject = theme.replace(/\s+/g, ' ').trim().replace(/[.!?]+$/, '');
+  const camera = CAMERAS[(hashOf(theme, seed, shot)[1] + shot * 3) % CAMERAS.length];
+  return `${subject}, is lost in thought, ${camera}, soft golden hour light, documentary style, natural colors`;
+}

@@ -87,6 +87,64 @@ export async function writeOpenAIShotList(
   );
 }
 
+const rewriteSchema = z.object({
+  prompt: z.string().trim().min(PROMPT_MIN_CHARS, `the prompt is shorter than ${PROMPT_MIN_CHARS} characters`).max(PROMPT_MAX_CHARS, `the prompt is longer than ${PROMPT_MAX_CHARS} characters`),
+});
+
+export interface RewriteAsk {
+  theme: string;
+  shot: number;
+  shots: number;
+  /** Why the first prompt was refused (moderation categories). */
+  categories: string[];
+  /** Accepted prompts of the other shots, for a consistent look. */
+  accepted: string[];
+}
+
+/**
+ * Asks the model once more for one shot's prompt, saying why the first was refused. The refused text itself
+ * is not sent: nothing rejected by moderation reaches a model.
+ */
+export async function rewriteOpenAIShotPrompt(settings: OpenAISettings, ask: RewriteAsk, seed: number, signal: AbortSignal): Promise<string> {
+  const client = new OpenAI({ apiKey: settings.apiKey ?? 'not-needed', baseURL: settings.baseURL, maxRetries: 0, timeout: 120_000 });
+  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
+    { role: 'system', content: instructions(ask.shots).replace(/Answer with JSON only:.*$/, 'Answer with JSON only: {"prompt": "<the one prompt>"}.') },
+    {
+      role: 'user',
+      content: [
+        `Theme: ${ask.theme}`,
+        `Write the prompt for shot ${ask.shot + 1} of ${ask.shots}. Your previous prompt for it was rejected by content moderation`,
+        `(categories: ${ask.categories.join(', ')}). Write a new one that keeps to the theme and contains nothing of those categories.`,
+        ...(ask.accepted.length ? ['The other shots, for consistency:', ...ask.accepted.map((p) => `- ${p}`)] : []),
+      ].join('\n'),
+    },
+  ];
+  let problem = '';
+  for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
+    let text: string | null | undefined;
+    try {
+      const res = await client.chat.completions.create(
+        { model: settings.model, messages, seed, temperature: 0.7, response_format: { type: 'json_object' } },
+        { signal },
+      );
+      text = res.choices?.[0]?.message?.content;
+    } catch (err) {
+      throw classifyOpenAIError(err, settings);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse((text ?? '').trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, ''));
+    } catch {
+      json = undefined;
+    }
+    const r = rewriteSchema.safeParse(json);
+    if (r.success) return r.data.prompt;
+    problem = json === undefined ? 'the answer was not valid JSON' : `the answer did not match {"prompt": string}: ${r.error.issues[0].message}`;
+    messages.push({ role: 'assistant', content: text ?? '' }, { role: 'user', content: `That answer cannot be used: ${problem}. Answer again with JSON only: {"prompt": "…"}.` });
+  }
+  throw ApplicationFailure.nonRetryable(`the shot-list model (${settings.model}) gave no usable rewrite in ${MAX_TRIES} tries; last problem: ${problem}`, 'InvalidShotList');
+}
+
 function classifyOpenAIError(err: unknown, settings: OpenAISettings): Error {
   if (err instanceof OpenAI.APIError) {
     const where = settings.baseURL ?? 'api.openai.com';

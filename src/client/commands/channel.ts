@@ -1,6 +1,6 @@
 // `webtv channel start|stop|list|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
 import { channelNameProblem } from '../../shared/validation';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { formatChannelList, listChannels } from '../channelList';
 import { lastChannelState, startChannel } from '../channelStart';
 import { stopChannel } from '../channelStop';
@@ -12,16 +12,17 @@ import { connectClient, temporalTarget } from '../../temporal/connection';
 import { loadChannelBackends } from '../../activities/gradio/config';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
-import { checkTheme } from '../../shared/theme';
+import { checkTheme, themeRejection } from '../../shared/theme';
 import type { EpisodeBackends } from '../../shared/types';
 
 const USAGE = `usage:
-  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast]
+  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast] [--audience]
   webtv channel stop <name>            cancel its episodes in production, end its broadcast, keep its state
   webtv channel list                   every channel: state, theme, what is on air, episode counts
   webtv channel theme <name> "<new theme>"
   webtv channel pause|resume|skip <name>
-  webtv channel status <name> [--json]`;
+  webtv channel status <name> [--json]
+  webtv channel suggestions <name> [remove|ban <id>]   (see "webtv channel suggestions --help")`;
 
 class UsageError extends Error {}
 
@@ -50,6 +51,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now(), upcoming: Comin
   const lines = [
     `channel   ${s.channel}${s.stopped ? ` (stopped: ${s.stopped})` : s.paused ? ' (paused: no new episodes)' : ''}`,
     `theme     ${s.theme}`,
+    ...(ep?.suggested ? [`          on air now: suggested by a viewer (${ep.theme})`] : []),
     `on air    ${ep ? `episode ${ep.episode}${s.onAir!.reair ? ' (again)' : ''}: ${shot}` : s.onAir ? 'standby clip' : 'not on air yet'}`,
     `next      ${s.next.length ? s.next.map((e) => `episode ${e.episode}`).join(', ') : 'nothing ready'}`,
     `making    ${s.producing.length ? s.producing.map((p) => `episode ${p.episode}`).join(', ') : 'nothing'}`,
@@ -65,6 +67,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now(), upcoming: Comin
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'suggestions') return (await import('./suggestions')).run(argv.slice(1));
   try {
     return await dispatch(argv);
   } catch (err) {
@@ -92,6 +95,7 @@ async function dispatch(argv: string[]): Promise<number> {
       'target-ready': { type: 'string' },
       json: { type: 'boolean' },
       'no-broadcast': { type: 'boolean' },
+      audience: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -118,10 +122,18 @@ async function dispatch(argv: string[]): Promise<number> {
         input.shots = intOption(values.shots, '--shots');
         input.targetReady = intOption(values['target-ready'], '--target-ready');
         if (values['no-broadcast']) input.broadcast = false;
+        if (values.audience) input.audience = true;
         const started = await startChannel(client, settings.taskQueue, input, input.theme);
         if (started.warning) console.error(`webtv channel: warning: ${started.warning}`);
+        // The channel checks a new theme first; wait for that verdict so a refusal reaches the operator.
+        const verdict = await initialThemeVerdict(handle);
+        if (verdict.rejected) {
+          console.error(`webtv channel: ${verdict.rejected}`);
+          return 1;
+        }
         const how = started.how === 'resumed' ? ', resumed from its last state' : '';
         console.log(`channel ${name} is running (workflow ${started.workflowId}, task queue ${settings.taskQueue}${how})`);
+        if (verdict.warning) console.error(`webtv channel: warning: ${verdict.warning}`);
         return 0;
       }
       case 'stop': {
@@ -137,10 +149,20 @@ async function dispatch(argv: string[]): Promise<number> {
         const t = checkTheme(rest.join(' '));
         if (!t.ok) throw new UsageError(t.reason);
         try {
+          const before = await handle.query(statusQuery).catch(() => undefined);
           const accepted = await handle.executeUpdate(setThemeUpdate, { args: [t.theme] });
           console.log(`theme of ${name} is now: ${accepted}`);
+          const after = await handle.query(statusQuery).catch(() => undefined);
+          if (after?.moderation && after.moderation.warnings > (before?.moderation?.warnings ?? 0)) {
+            console.error(`webtv channel: warning: ${after.moderation.lastWarning}`);
+          }
           return 0;
         } catch (err) {
+          const rejected = themeRejection(err);
+          if (rejected) {
+            console.error(`webtv channel: ${rejected.message}`);
+            return 1;
+          }
           if (err instanceof WorkflowUpdateFailedError) {
             console.error(`webtv channel: theme rejected: ${(err.cause as Error)?.message ?? err.message}`);
             return 1;
@@ -171,4 +193,28 @@ async function dispatch(argv: string[]): Promise<number> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Waits (up to a minute) until a just-started channel's initial theme has a moderation verdict: accepted
+ * (with the endpoint-down warning, if any) or refused (the channel fails with ThemeRejected).
+ */
+async function initialThemeVerdict(handle: WorkflowHandle, timeoutMs = 60_000): Promise<{ rejected?: string; warning?: string }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { status } = await handle.describe();
+    if (status.name === 'FAILED') {
+      const err = await handle.result().then(() => undefined, (e: unknown) => e);
+      const rejected = themeRejection(err);
+      if (rejected) return { rejected: rejected.message };
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+    if (status.name !== 'RUNNING') return {};
+    const s = await handle.query(statusQuery).catch(() => undefined);
+    // Channels started before moderation existed have no verdict to wait for.
+    if (s && (!s.moderation || s.moderation.themeChecked)) return { warning: s.moderation?.warnings ? s.moderation.lastWarning : undefined };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  console.error('webtv channel: the initial theme is still being checked; see "webtv channel status"');
+  return {};
 }

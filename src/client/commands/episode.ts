@@ -10,6 +10,7 @@ import { connectClient, temporalTarget } from '../../temporal/connection';
 import { episodeWorkflowId } from '../../shared/channel';
 import type { EpisodeInput, EpisodeManifest } from '../../shared/types';
 import { episodeInputProblem, offlineBackends } from '../../shared/validation';
+import { themeRejection } from '../../shared/theme';
 import { episodeProgressQuery, episodeWorkflow, type EpisodeProgress } from '../../workflows/episode';
 
 const USAGE = 'usage: webtv episode make --theme "…" [--shots N] [--backend offline|openai] [--seed S] [--channel name] [--episode N] [--parallel K] [--config file] [--json]';
@@ -101,6 +102,11 @@ export async function run(argv: string[]): Promise<number> {
     console.log(json ? JSON.stringify(manifest, null, 2) : manifest.episodePath);
     return 0;
   } catch (err) {
+    const rejected = themeRejection(err);
+    if (rejected) {
+      console.error(`webtv episode: ${rejected.message}`);
+      return 1;
+    }
     const cause = (err as { cause?: { message?: string } }).cause;
     throw new Error(cause?.message ? `${(err as Error).message}: ${cause.message}` : (err as Error).message);
   } finally {

@@ -72,6 +72,7 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     },
     hls: env.WEBTV_HLS === '1',
     extraRtmp: (env.WEBTV_EXTRA_RTMP ?? '').split(/\s+/).filter(Boolean),
+    ...(env.WEBTV_AUDIENCE === '1' ? { channelOptions: { audience: true } } : {}),
   };
 }
 
