@@ -6,17 +6,22 @@ import path from 'node:path';
 import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../shared/types';
 import { appendActivityLog, writeFileAtomic } from './artifacts';
 import { airFormatProblems } from './broadcast/airFormat';
+import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from './broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
 import type { MuxRequest } from './episode';
 
 export const LOUDNESS = { i: -23, tp: -2, lra: 11 } as const;
-export const GOP = BROADCAST.fps * 2;
+export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
 /** The mux makes audio exactly the video's length: within one AAC frame (1024 samples). */
 const AAC_FRAME_SEC = 1024 / BROADCAST.audioRate + 1e-3;
 
-/** Video encoding shared by every episode, so the concat demuxer on air sees one format. */
+/**
+ * Video encoding shared by every episode, so the concat demuxer on air sees one format; it airs as it
+ * is (stream copy), so it is fit for streaming: quality-driven (CRF) under a rate cap for viewers' links.
+ */
 export const BROADCAST_VIDEO = [
-  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
+  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-maxrate', `${BROADCAST.videoMaxKbps}k`, '-bufsize', `${BROADCAST.videoBufferKbit}k`,
+  '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
   '-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-r', String(BROADCAST.fps), '-video_track_timescale', '12288',
 ];
 export const BROADCAST_AUDIO = ['-c:a', 'aac', '-b:a', '160k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels)];
@@ -50,7 +55,8 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
   }
   const totalFrames = shotFrames.reduce((a, b) => a + b, 0);
   const D = totalFrames / BROADCAST.fps;
-  const audioShape = `aformat=sample_rates=${BROADCAST.audioRate}:channel_layouts=stereo,apad=whole_dur=${D},atrim=end=${D}`;
+  // Whole AAC frames, no longer than the video (airAudio.ts: what stream copy on air needs).
+  const audioShape = `aformat=sample_rates=${BROADCAST.audioRate}:channel_layouts=stereo,apad=whole_dur=${D},atrim=end_sample=${airAudioSamples(D)}`;
   actx.heartbeat({ stage: 'measuring loudness' });
   const loud = await measureLoudness(req.music.path, audioShape, LOUDNESS, actx.cancellationSignal);
   const norm = loud
@@ -63,23 +69,26 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
     `[${n}:a]${audioShape}${norm}[a]`,
   ].join(';');
   const tmp = path.join(dir, `.episode.attempt-${attempt}.tmp.mp4`);
+  const encoded = path.join(dir, `.episode.attempt-${attempt}.encoded.tmp.mp4`);
   try {
     await runFfmpeg([
       ...req.shots.flatMap((s) => ['-i', s.interpolated]), '-i', req.music.path,
       '-filter_complex', graph, '-map', '[v]', '-map', '[a]',
       ...BROADCAST_VIDEO, ...BROADCAST_AUDIO,
-      '-movflags', '+faststart', '-map_metadata', '-1', '-f', 'mp4', tmp,
+      '-map_metadata', '-1', '-f', 'mp4', encoded,
     ], {
       signal: actx.cancellationSignal,
       expectedSec: D,
       onProgress: (p) => actx.heartbeat({ stage: 'mux', fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
     });
+    await dropAudioPriming(encoded, tmp, actx.cancellationSignal);
     const p = await probe(tmp, actx.cancellationSignal);
-    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC });
+    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC, firstAudioSec: await firstAudioPacketSec(tmp, actx.cancellationSignal) });
     if (problems.length) throw new Error(`the muxed episode is not in the broadcast format: ${problems.join('; ')}`);
     fs.renameSync(tmp, episodePath);
   } finally {
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(encoded, { force: true });
   }
   const manifest: EpisodeManifest = {
     channel: req.channel,

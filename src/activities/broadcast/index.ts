@@ -7,6 +7,7 @@ import { probe } from '../ffmpeg';
 import { channelWorkflowId, SLOT_COUNT, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
 import { airFormatProblems, h264ParameterSets } from './airFormat';
+import { firstAudioPacketSec } from './airAudio';
 import { hlsPlaylistFile, onAirArgs } from './onAirArgs';
 import { superviseFfmpeg, type FfmpegProgress } from './onAir';
 import { airPaths, ensureSlot, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
@@ -54,7 +55,7 @@ export function createBroadcastActivities(deps: ActivityDeps) {
     const p = await probe(input.source, activitySignal()).catch((err: Error) => {
       throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${err.message}`, 'NotAirable');
     });
-    const problems = airFormatProblems(p);
+    const problems = airFormatProblems(p, { firstAudioSec: await firstAudioPacketSec(input.source, activitySignal()) });
     await ensureStandbyClip(air.standby, activitySignal());
     const [mine, reference] = await Promise.all([h264ParameterSets(input.source, activitySignal()), h264ParameterSets(air.standby, activitySignal())]);
     if (mine !== reference) problems.push('its H.264 parameter sets differ from the air profile (encode it with the mux\'s BROADCAST_VIDEO settings)');
