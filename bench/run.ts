@@ -2,7 +2,9 @@
 const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['episode', () => import('./episode')],
   ['gradio', () => import('./gradio')],
+  ['stages', () => import('./stages')],
   ['broadcast', () => import('./broadcast')],
+  ['channels', () => import('./channels')],
 ];
 
 const only = process.argv.slice(2);
