@@ -77,7 +77,13 @@ export function createBroadcastActivities(deps: ActivityDeps) {
       throw ApplicationFailure.nonRetryable('this worker has no broadcast output configured: start it with WEBTV_RTMP_URL set (npm start does this)', 'NoBroadcastOutput');
     }
     ctx.heartbeat({ slot: null } satisfies OnAirHeartbeat);
-    await prepareAir({ channel: input.channel });
+    // Making the standby clip can outlast the heartbeat timeout on a busy machine: keep beating meanwhile.
+    const beating = setInterval(() => ctx.heartbeat({ slot: null } satisfies OnAirHeartbeat), 2_000);
+    try {
+      await prepareAir({ channel: input.channel });
+    } finally {
+      clearInterval(beating);
+    }
     const air = airPaths(deps.dataDir, input.channel);
     const previous = ctx.info.heartbeatDetails as OnAirHeartbeat | undefined;
     const startSlot = previous?.slot ?? input.startSlot ?? 0;
