@@ -2,8 +2,9 @@
 // 1. `webtv start` (what `npm start` runs) to the first frame on air (standby), and to the first
 //    episode on air, with the default channel (3 shots, offline backends);
 // 2. page load to first frame in headless Chromium (median of 3);
-// 3. real-time factor of the on-air encoder at 1024×576/24 fps (the on-air arguments without -re);
-// 4. production vs air: seconds of episode made per second of wall time (> 1 means the channel keeps up).
+// 3. on-air CPU: the running on-air ffmpeg's own CPU time (/proc) per second of air (stream copy), next
+//    to the re-encode it replaced (its arguments replayed on the same episode), and channels on air per core;
+// 4. production vs air over 5 episodes: seconds of episode made per second of wall time (> 1 keeps up).
 import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { ChannelStatus } from '../src/shared/channel';
-import { onAirArgs } from '../src/activities/broadcast/onAirArgs';
+import { airPaths } from '../src/activities/broadcast/playlist';
+import { cpuShare, onAirPid } from './processCpu';
+import { childCpuSec } from './stages';
 import { freePort } from '../src/temporal/devServer';
 import { streamIsOn } from '../test/helpers/rtmp';
 
@@ -67,24 +70,32 @@ export async function main(): Promise<void> {
     const firstSec = (Date.now() - t0) / 1000;
     console.log(`start → first episode on air:              ${firstSec.toFixed(1)} s (episode ${first.episode}, ${first.durationSec.toFixed(1)} s long, ${first.shots.length} shots)`);
 
-    const episodeFile = first.path;
-    const encodeSec = 30;
+    const pid = onAirPid(airPaths(dataDir, 'default').pidFile);
+    const share = pid ? await cpuShare(pid, 30) : null;
+    // The on-air re-encode as it was before stream copy (commit 24a41e6), on the same episode, no -re:
+    // its CPU per second of media is what it cost per second of air.
     const playlist = path.join(dataDir, 'bench.ffconcat');
-    fs.writeFileSync(playlist, `ffconcat version 1.0\nfile '${episodeFile.replace(/'/g, `'\\''`)}'\n`);
-    const args = onAirArgs({ playlist, channel: 'bench', mainUrl: '', settings: { rtmpBase: 'rtmp://unused/live', realtime: false, outputOverride: ['-t', String(encodeSec), '-y', '-f', 'flv', '/dev/null'] } });
-    const e0 = Date.now();
-    await execa('ffmpeg', args);
-    const rtf = encodeSec / ((Date.now() - e0) / 1000);
-    console.log(`on-air encoder real-time factor:            ${rtf.toFixed(2)}× (1024×576/24 fps, veryfast, ${encodeSec} s of an offline episode)`);
+    fs.writeFileSync(playlist, `ffconcat version 1.0\nfile '${first.path.replace(/'/g, `'\\''`)}'\n`);
+    const encodeSec = 20;
+    const c0 = childCpuSec();
+    await execa('ffmpeg', ['-v', 'error', '-stream_loop', '-1', '-f', 'concat', '-safe', '0', '-i', playlist, '-map', '0:v:0', '-map', '0:a:0',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-r', '24', '-g', '48', '-keyint_min', '48', '-sc_threshold', '0',
+      '-b:v', '2000k', '-maxrate', '2000k', '-bufsize', '4000k', '-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-ac', '2', '-t', String(encodeSec), '-f', 'flv', '-y', '/dev/null']);
+    const reencode = (childCpuSec() - c0) / encodeSec;
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    console.log(`on-air CPU per channel (own CPU time / s of air): stream copy ${share === null ? 'n/a' : pct(share)} vs re-encode ${pct(reencode)} of one core`);
+    if (share) console.log(`channels on air per core:                   ${(1 / share).toFixed(0)} (stream copy) vs ${(1 / reencode).toFixed(1)} (re-encode)`);
 
     const windowStart = Date.now();
     const before = await status();
-    const after = await until('two more episodes', async () => {
+    const episodes = Number(process.env.BENCH_EPISODES ?? 5);
+    const after = await until(`${episodes} more episodes`, async () => {
       const s = await status();
-      return s.made >= before.made + 2 ? s : null;
-    }, 900_000, 1000);
+      return s.made >= before.made + episodes ? s : null;
+    }, 1_800_000, 1000);
     const ratio = (after.producedSec - before.producedSec) / ((Date.now() - windowStart) / 1000);
-    console.log(`production vs air (offline backends):       ${ratio.toFixed(2)} s of episode per s of air over 2 episodes (status: productionVsAir=${after.productionVsAir}, fallingBehind=${after.fallingBehind})`);
+    const [load1] = os.loadavg();
+    console.log(`production vs air (npm start's defaults):   ${ratio.toFixed(2)} s of episode per s of air over ${after.made - before.made} episodes (status: productionVsAir=${after.productionVsAir}, fallingBehind=${after.fallingBehind}; load average ${load1.toFixed(1)} on ${os.cpus().length} cores)`);
   } finally {
     child.kill('SIGINT');
     const s0 = Date.now();

@@ -2,9 +2,11 @@
 const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['episode', () => import('./episode')],
   ['gradio', () => import('./gradio')],
+  ['stages', () => import('./stages')],
   ['broadcast', () => import('./broadcast')],
   ['modelServer', () => import('./modelServer')],
   ['audience', () => import('./audience')],
+  ['channels', () => import('./channels')],
 ];
 
 const only = process.argv.slice(2);

@@ -8,6 +8,7 @@ import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, 
 import type { BackendContext, BackendRegistry } from './backends';
 import { appendActivityLog, produceMedia, writeFileAtomic } from './artifacts';
 import { hashOf } from './offline/look';
+import { OFFLINE_OUTPUT_EXT } from './offline/render';
 import { episodeDir } from './paths';
 import { writeOfflineShotList } from './shotlist/offline';
 import { writeOpenAIShotList } from './shotlist/openai';
@@ -112,7 +113,8 @@ export function createEpisodeActivities(deps: ActivityDeps) {
       const make = backendFor('interpolate', req.backend);
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind,
-        name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend))),
+        // The offline interpolator writes a lossless Matroska intermediate (offline/render.ts).
+        name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
         make: (outPath, ctx) => make(req.backend, { inPath: req.inPath, outPath, fps: req.fps }, ctx),
       });
       return result(p, req.backend);

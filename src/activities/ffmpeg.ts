@@ -84,20 +84,24 @@ export async function probe(file: string, signal?: AbortSignal): Promise<ProbeRe
   };
 }
 
-export interface Loudness { input_i: number; input_tp: number; input_lra: number; input_thresh: number; target_offset: number }
+export interface Loudness {
+  /** Integrated loudness, LUFS. */
+  i: number;
+  /** True peak, dBTP. */
+  tp: number;
+}
 
-/** First pass of two-pass EBU R128 normalisation: measure the audio `filter` produces from `file`. */
-export async function measureLoudness(file: string, filter: string, target: { i: number; tp: number; lra: number }, signal?: AbortSignal): Promise<Loudness | undefined> {
-  const r = await execa('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-i', file, '-vn', '-af',
-    `${filter},loudnorm=I=${target.i}:TP=${target.tp}:LRA=${target.lra}:print_format=json`, '-f', 'null', '-'], { cancelSignal: signal, reject: false });
+/**
+ * EBU R128 measurement (ebur128 with true peak) of the audio `filter` produces from `file`. Used for a
+ * linear gain at the mux: a third of loudnorm's CPU for the measuring pass, and a plain `volume` instead
+ * of loudnorm's 192-kHz second pass (bench/stages.ts).
+ */
+export async function measureLoudness(file: string, filter: string, signal?: AbortSignal): Promise<Loudness | undefined> {
+  const r = await execa('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-i', file, '-vn', '-af', `${filter},ebur128=peak=true`, '-f', 'null', '-'], { cancelSignal: signal, reject: false });
   if (r.exitCode !== 0) throw new Error(`loudness measurement failed: ${String(r.stderr).split('\n').slice(-3).join(' | ')}`);
-  const m = /\{[^{}]*"input_i"[^{}]*\}/s.exec(String(r.stderr));
-  if (!m) return undefined;
-  const j = JSON.parse(m[0]);
-  const out: Loudness = {
-    input_i: Number(j.input_i), input_tp: Number(j.input_tp), input_lra: Number(j.input_lra),
-    input_thresh: Number(j.input_thresh), target_offset: Number(j.target_offset),
-  };
-  // Silence measures as -inf: nothing to normalise.
-  return Object.values(out).every(Number.isFinite) ? out : undefined;
+  const summary = String(r.stderr).slice(String(r.stderr).lastIndexOf('Summary:'));
+  const i = Number(/I:\s*(-?[\d.]+|-inf) LUFS/.exec(summary)?.[1]);
+  const tp = Number(/Peak:\s*(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1]);
+  // Silence measures as -70 LUFS (the gate) or -inf: nothing to normalise.
+  return Number.isFinite(i) && Number.isFinite(tp) && i > -70 ? { i, tp } : undefined;
 }

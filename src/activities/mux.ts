@@ -1,29 +1,38 @@
 // The mux: every shot normalised to the one broadcast format, concatenated, the music laid under it at
-// exactly the video's length and normalised to -23 LUFS (two-pass), then episode.mp4 and manifest.json.
+// the video's length in whole AAC frames and normalised to -23 LUFS (measured, then one linear gain), then
+// episode.mp4 and manifest.json. It is the one lossy video encode: every intermediate is lossless.
 import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../shared/types';
 import { appendActivityLog, writeFileAtomic } from './artifacts';
 import { airFormatProblems } from './broadcast/airFormat';
+import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from './broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
 import type { MuxRequest } from './episode';
 
-export const LOUDNESS = { i: -23, tp: -2, lra: 11 } as const;
-export const GOP = BROADCAST.fps * 2;
+export const LOUDNESS = { i: -23, tp: -2 } as const;
+export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
 /** The mux makes audio exactly the video's length: within one AAC frame (1024 samples). */
 const AAC_FRAME_SEC = 1024 / BROADCAST.audioRate + 1e-3;
 
-/** Video encoding shared by every episode, so the concat demuxer on air sees one format. */
+/**
+ * Video encoding shared by every episode, so the concat demuxer on air sees one format; it airs as it
+ * is (stream copy), so it is fit for streaming: quality-driven (CRF) under a rate cap for viewers' links.
+ */
 export const BROADCAST_VIDEO = [
-  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
+  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-maxrate', `${BROADCAST.videoMaxKbps}k`, '-bufsize', `${BROADCAST.videoBufferKbit}k`,
+  '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
   '-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-r', String(BROADCAST.fps), '-video_track_timescale', '12288',
 ];
 export const BROADCAST_AUDIO = ['-c:a', 'aac', '-b:a', '160k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels)];
 
 export function normaliseVideoFilter(input: string, frames: number, out: string): string {
   const { width: w, height: h, fps, pixFmt } = BROADCAST;
-  return `[${input}]scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=lanczos,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=${pixFmt},trim=end_frame=${frames},setpts=PTS-STARTPTS[${out}]`;
+  // setparams: no colour tags reach the encoder (the lossless Ut Video intermediates carry BT.601 ones,
+  // a model's clip may carry others), since x264 writes them into the SPS and every aired file must
+  // share the standby's parameter sets, which has none.
+  return `[${input}]scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=lanczos,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=${pixFmt},setparams=range=unknown:color_primaries=unknown:color_trc=unknown:colorspace=unknown,trim=end_frame=${frames},setpts=PTS-STARTPTS[${out}]`;
 }
 
 export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Context): Promise<EpisodeManifest> {
@@ -50,12 +59,12 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
   }
   const totalFrames = shotFrames.reduce((a, b) => a + b, 0);
   const D = totalFrames / BROADCAST.fps;
-  const audioShape = `aformat=sample_rates=${BROADCAST.audioRate}:channel_layouts=stereo,apad=whole_dur=${D},atrim=end=${D}`;
+  // Whole AAC frames, no longer than the video (airAudio.ts: what stream copy on air needs).
+  const audioShape = `aformat=sample_rates=${BROADCAST.audioRate}:channel_layouts=stereo,apad=whole_dur=${D},atrim=end_sample=${airAudioSamples(D)}`;
   actx.heartbeat({ stage: 'measuring loudness' });
-  const loud = await measureLoudness(req.music.path, audioShape, LOUDNESS, actx.cancellationSignal);
-  const norm = loud
-    ? `,loudnorm=I=${LOUDNESS.i}:TP=${LOUDNESS.tp}:LRA=${LOUDNESS.lra}:measured_I=${loud.input_i}:measured_TP=${loud.input_tp}:measured_LRA=${loud.input_lra}:measured_thresh=${loud.input_thresh}:offset=${loud.target_offset}:linear=true,aresample=${BROADCAST.audioRate},${audioShape}`
-    : '';
+  const loud = await measureLoudness(req.music.path, audioShape, actx.cancellationSignal);
+  // One linear gain to the target, as loudnorm's linear mode does, held below the true-peak ceiling.
+  const norm = loud ? `,volume=${Math.min(LOUDNESS.i - loud.i, LOUDNESS.tp - loud.tp).toFixed(2)}dB` : '';
   const n = req.shots.length;
   const graph = [
     ...req.shots.map((_, i) => normaliseVideoFilter(`${i}:v`, shotFrames[i], `v${i}`)),
@@ -63,23 +72,26 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
     `[${n}:a]${audioShape}${norm}[a]`,
   ].join(';');
   const tmp = path.join(dir, `.episode.attempt-${attempt}.tmp.mp4`);
+  const encoded = path.join(dir, `.episode.attempt-${attempt}.encoded.tmp.mp4`);
   try {
     await runFfmpeg([
       ...req.shots.flatMap((s) => ['-i', s.interpolated]), '-i', req.music.path,
       '-filter_complex', graph, '-map', '[v]', '-map', '[a]',
       ...BROADCAST_VIDEO, ...BROADCAST_AUDIO,
-      '-movflags', '+faststart', '-map_metadata', '-1', '-f', 'mp4', tmp,
+      '-map_metadata', '-1', '-f', 'mp4', encoded,
     ], {
       signal: actx.cancellationSignal,
       expectedSec: D,
       onProgress: (p) => actx.heartbeat({ stage: 'mux', fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
     });
+    await dropAudioPriming(encoded, tmp, actx.cancellationSignal);
     const p = await probe(tmp, actx.cancellationSignal);
-    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC });
+    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC, firstAudioSec: await firstAudioPacketSec(tmp, actx.cancellationSignal) });
     if (problems.length) throw new Error(`the muxed episode is not in the broadcast format: ${problems.join('; ')}`);
     fs.renameSync(tmp, episodePath);
   } finally {
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(encoded, { force: true });
   }
   const manifest: EpisodeManifest = {
     channel: req.channel,

@@ -127,6 +127,12 @@ export const BROADCAST = {
   pixFmt: 'yuv420p',
   audioRate: 44100,
   audioChannels: 2,
+  /** Every aired file is streamed as it is (stream copy): its video is capped for viewers' links. */
+  videoMaxKbps: 2000,
+  /** One GOP (2 s) of buffer: the rate holds over any 2-s window a player fetches. */
+  videoBufferKbit: 4000,
+  /** A keyframe every 2 s, fixed, so players join fast and HLS cuts 2-s segments. */
+  gopSeconds: 2,
 } as const;
 
 export const SHOT = {

@@ -2,7 +2,9 @@
 // in the stream), a tone, and optionally a white flash and a beep in the first 40 ms (for A/V sync).
 import { execa } from 'execa';
 import { BROADCAST } from '../../src/shared/types';
+import fs from 'node:fs';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../../src/activities/mux';
+import { airAudioSamples, dropAudioPriming } from '../../src/activities/broadcast/airAudio';
 
 export interface ClipSpec {
   durationSec: number;
@@ -23,11 +25,15 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
   const audio = spec.flashAndBeep
     ? `aevalsrc='if(lt(t,0.04),0.8*sin(2*PI*1000*t),0)|if(lt(t,0.04),0.8*sin(2*PI*1000*t),0)':s=${audioRate}:d=${d}`
     : `sine=frequency=${spec.toneHz ?? 440}:sample_rate=${audioRate}:duration=${d},aformat=channel_layouts=stereo`;
+  const encoded = `${file}.encoded.mp4`;
   await execa('ffmpeg', [
     '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', video, '-f', 'lavfi', '-i', audio,
-    // Encoded like every episode (the mux's settings): slots only swap between files with one H.264 profile.
-    '-t', String(d), ...(spec.encoder ?? BROADCAST_VIDEO), ...BROADCAST_AUDIO, '-movflags', '+faststart', file,
+    '-f', 'lavfi', '-i', video, '-f', 'lavfi', '-i', `${audio},atrim=end_sample=${airAudioSamples(d)}`,
+    // Encoded like every episode (the mux's settings): slots only swap between files with one H.264 profile,
+    // with whole AAC frames and no priming packet (stream copy on air, airAudio.ts).
+    '-t', String(d), ...(spec.encoder ?? BROADCAST_VIDEO), ...BROADCAST_AUDIO, encoded,
   ]);
+  await dropAudioPriming(encoded, file);
+  fs.rmSync(encoded, { force: true });
   return file;
 }

@@ -54,3 +54,24 @@ export async function colourTimeline(file: string, fps = 4): Promise<string[]> {
   }
   return out;
 }
+
+export interface StreamSteps {
+  /** Steps between consecutive decode timestamps, in file order (what a player is fed), seconds. */
+  video: number[];
+  audio: number[];
+}
+
+/** Decode-timestamp steps of each stream in file order: a step ≤ 0 is a timestamp going backwards. */
+export async function dtsSteps(file: string): Promise<StreamSteps> {
+  const { stdout } = await execa('ffprobe', ['-v', 'error', '-show_entries', 'packet=codec_type,dts_time', '-of', 'csv=p=0', file]);
+  const last: Record<string, number | undefined> = {};
+  const out: StreamSteps = { video: [], audio: [] };
+  for (const line of stdout.split('\n')) {
+    const [type, t] = line.split(',');
+    if ((type !== 'video' && type !== 'audio') || !t || t === 'N/A') continue;
+    const x = Number(t);
+    if (last[type] !== undefined) out[type].push(x - last[type]!);
+    last[type] = x;
+  }
+  return out;
+}

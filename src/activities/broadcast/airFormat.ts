@@ -33,6 +33,8 @@ export interface AirFormatLimits {
   maxAvMismatchSec?: number;
   /** The video must last this long, within one frame. */
   expectedSec?: number;
+  /** The first audio packet's time (firstAudioPacketSec): before 0 is an AAC priming packet. */
+  firstAudioSec?: number;
 }
 
 /** Everything that keeps a file from airing; empty when it is in the one broadcast format. */
@@ -61,6 +63,14 @@ export function airFormatProblems(p: ProbeResult, limits: AirFormatLimits = {}):
   const maxAv = limits.maxAvMismatchSec ?? MAX_AV_MISMATCH_SEC;
   if (vd !== undefined && ad !== undefined && Math.abs(vd - ad) > maxAv) {
     problems.push(`audio lasts ${ad.toFixed(3)} s but video ${vd.toFixed(3)} s; they must match within ${(maxAv * 1000).toFixed(0)} ms`);
+  }
+  // Stream copy on air (airAudio.ts): audio that outlasts its video, or starts with a priming packet
+  // before 0, overlaps the next file's audio at a join.
+  if (vd !== undefined && ad !== undefined && ad > vd + 1e-3) {
+    problems.push(`audio lasts ${ad.toFixed(3)} s, longer than video ${vd.toFixed(3)} s; cut it to whole AAC frames within the video`);
+  }
+  if (limits.firstAudioSec !== undefined && limits.firstAudioSec < 0) {
+    problems.push(`audio starts at ${(limits.firstAudioSec * 1000).toFixed(1)} ms (an AAC priming packet); remove it (dropAudioPriming)`);
   }
   return problems;
 }

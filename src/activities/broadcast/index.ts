@@ -7,6 +7,7 @@ import { probe } from '../ffmpeg';
 import { channelWorkflowId, SLOT_COUNT, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
 import { airFormatProblems, h264ParameterSets } from './airFormat';
+import { firstAudioPacketSec } from './airAudio';
 import { hlsPlaylistFile, onAirArgs } from './onAirArgs';
 import { superviseFfmpeg, type FfmpegProgress } from './onAir';
 import { airPaths, ensureSlot, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
@@ -54,7 +55,7 @@ export function createBroadcastActivities(deps: ActivityDeps) {
     const p = await probe(input.source, activitySignal()).catch((err: Error) => {
       throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${err.message}`, 'NotAirable');
     });
-    const problems = airFormatProblems(p);
+    const problems = airFormatProblems(p, { firstAudioSec: await firstAudioPacketSec(input.source, activitySignal()) });
     await ensureStandbyClip(air.standby, activitySignal());
     const [mine, reference] = await Promise.all([h264ParameterSets(input.source, activitySignal()), h264ParameterSets(air.standby, activitySignal())]);
     if (mine !== reference) problems.push('its H.264 parameter sets differ from the air profile (encode it with the mux\'s BROADCAST_VIDEO settings)');
@@ -76,7 +77,13 @@ export function createBroadcastActivities(deps: ActivityDeps) {
       throw ApplicationFailure.nonRetryable('this worker has no broadcast output configured: start it with WEBTV_RTMP_URL set (npm start does this)', 'NoBroadcastOutput');
     }
     ctx.heartbeat({ slot: null } satisfies OnAirHeartbeat);
-    await prepareAir({ channel: input.channel });
+    // Making the standby clip can outlast the heartbeat timeout on a busy machine: keep beating meanwhile.
+    const beating = setInterval(() => ctx.heartbeat({ slot: null } satisfies OnAirHeartbeat), 2_000);
+    try {
+      await prepareAir({ channel: input.channel });
+    } finally {
+      clearInterval(beating);
+    }
     const air = airPaths(deps.dataDir, input.channel);
     const previous = ctx.info.heartbeatDetails as OnAirHeartbeat | undefined;
     const startSlot = previous?.slot ?? input.startSlot ?? 0;

@@ -133,7 +133,9 @@ export async function superviseFfmpeg(opts: SuperviseOptions): Promise<Supervise
     }
   }
   const r = await done;
-  if ((await fs.readFile(opts.air.pidFile, 'utf8').catch(() => '')) === String(pid)) await fs.rm(opts.air.pidFile, { force: true });
+  // The pid file is left in place: a newer attempt (after a heartbeat timeout) may have written its own
+  // pid between our read and a removal, and removing it then loses the live ffmpeg's pid. A stale file is
+  // harmless: killStaleFfmpeg checks the process is an ffmpeg of this air folder before killing it.
   return {
     pid,
     exitCode: r.exitCode,

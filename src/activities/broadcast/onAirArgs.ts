@@ -1,8 +1,8 @@
-// The on-air ffmpeg command: one process that loops the slot playlist for days, re-encodes to the
-// broadcast's fixed 2-s GOP and pushes FLV to the RTMP server (and, optionally, HLS files and more RTMP
-// targets from the same encode through the tee muxer).
+// The on-air ffmpeg command: one process that loops the slot playlist for days and pushes it by stream
+// copy — no decode, no encode: every aired file is already in the broadcast format, streaming-ready
+// (the mux's capped rate and fixed 2-s GOP, whole AAC frames from 0: airAudio.ts) — as FLV to the RTMP
+// server (and, optionally, HLS files and more RTMP targets through the tee muxer).
 import path from 'node:path';
-import { BROADCAST } from '../../shared/types';
 
 export interface BroadcastSettings {
   /** RTMP application URL the channel publishes under, e.g. rtmp://127.0.0.1:1935/live. */
@@ -13,7 +13,6 @@ export interface BroadcastSettings {
   hlsDir?: string;
   /** More RTMP targets (Twitch, YouTube…), full URLs with their keys. */
   extraRtmp?: string[];
-  videoBitrateKbps?: number;
   /** Read input at real time (-re). Off only for tests and benches that run the chain as fast as possible. */
   realtime?: boolean;
   /** Replace the network output (tests: e.g. ['-f', 'null', '-']). */
@@ -31,15 +30,14 @@ export function hlsPlaylistFile(hlsDir: string, channel: string): string {
 
 export function onAirArgs(opts: { playlist: string; channel: string; mainUrl: string; settings: BroadcastSettings }): string[] {
   const { settings: s } = opts;
-  const kbps = s.videoBitrateKbps ?? 2000;
-  const gop = String(BROADCAST.fps * 2);
-  const input = [...(s.realtime === false ? [] : ['-re']), '-stream_loop', '-1', '-f', 'concat', '-safe', '0', '-i', opts.playlist];
+  // auto_convert 0: packets stay as MP4 stores them (length-prefixed, matching the avcC every file shares;
+  // the swap checks that), which FLV wants; the HLS muxer converts to Annex B itself.
+  const input = [...(s.realtime === false ? [] : ['-re']), '-stream_loop', '-1', '-f', 'concat', '-safe', '0', '-auto_convert', '0', '-i', opts.playlist];
   const encode = [
-    '-map', '0:v:0', '-map', '0:a:0',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', BROADCAST.pixFmt, '-r', String(BROADCAST.fps),
-    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0',
-    '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`,
-    '-c:a', 'aac', '-b:a', '128k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels),
+    '-map', '0:v:0', '-map', '0:a:0', '-c', 'copy',
+    // The MP4 tags (avc1, mp4a) would be refused by the tee's FLV outputs; these are FLV's own ids for
+    // H.264 and AAC (MPEG-TS ignores them).
+    '-tag:v', '7', '-tag:a', '10',
   ];
   let output: string[];
   const extras: string[] = [];

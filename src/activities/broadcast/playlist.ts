@@ -9,6 +9,9 @@ import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../mux';
 import { SLOT_COUNT } from '../../shared/channel';
 import { channelDir } from '../paths';
 
+/** Changes with how the standby's audio is cut (whole AAC frames, no priming packet), so old ones are remade. */
+const STANDBY_CUT = 'whole-aac-frames-no-priming';
+
 export interface AirPaths {
   dir: string;
   slots: string[];
@@ -22,7 +25,7 @@ export function airPaths(dataDir: string, channel: string): AirPaths {
     dir,
     slots: Array.from({ length: SLOT_COUNT }, (_, i) => path.join(dir, `slot-${i}.mp4`)),
     // Named for the encoder settings it was made with, so a change of settings makes a new one.
-    standby: path.join(dir, `standby-${createHash('sha1').update(JSON.stringify([BROADCAST_VIDEO, BROADCAST_AUDIO])).digest('hex').slice(0, 8)}.mp4`),
+    standby: path.join(dir, `standby-${createHash('sha1').update(JSON.stringify([BROADCAST_VIDEO, BROADCAST_AUDIO, STANDBY_CUT])).digest('hex').slice(0, 8)}.mp4`),
     pidFile: path.join(dir, 'ffmpeg.pid'),
   };
 }

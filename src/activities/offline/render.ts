@@ -15,6 +15,16 @@ export const FONT_FILE = process.env.WEBTV_FONT_FILE ?? '/usr/share/fonts/truety
 /** Bit-exact flags so the same inputs give the same bytes (no encoder version strings, no dates). */
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
 const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2'];
+/**
+ * Intermediates are lossless and cheap to write and read; the mux makes the one lossy encode viewers
+ * see. The upscaled shot may go on to a remote interpolator, so it stays H.264 in MP4 (lossless, any
+ * ffmpeg reads it); the interpolated shot only feeds our mux, so it is Ut Video in Matroska — a third of
+ * the CPU of x264 to write and half to read (bench/stages.ts), at ~40 MB per 3-s shot on disk.
+ */
+const LOSSLESS_H264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', '-threads', '2', '-f', 'mp4'];
+const LOSSLESS_FAST = ['-c:v', 'utvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
+/** File extension of what each offline step writes (episode.ts names the files). */
+export const OFFLINE_OUTPUT_EXT = { video: 'mp4', upscale: 'mp4', interpolate: 'mkv' } as const;
 
 function progress(ctx: BackendContext, what: string, expectedSec: number) {
   return {
@@ -61,7 +71,7 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
 
 export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<void> {
   await runFfmpeg(
-    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...LOSSLESS_H264, ...BITEXACT, req.outPath],
     progress(ctx, 'upscale', SHOT_SECONDS),
   );
 }
@@ -77,7 +87,7 @@ export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequ
   await runFfmpeg(
     // minterpolate stops short of the last input frame's end: hold two more frames, then cut at the
     // input's length, so a 3-s shot stays 3 s (72 frames at 24 fps).
-    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,minterpolate=fps=${req.fps}:${mode},trim=end=${inSec},setsar=1`, '-an', ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,minterpolate=fps=${req.fps}:${mode},trim=end=${inSec},setsar=1`, '-an', ...LOSSLESS_FAST, ...BITEXACT, req.outPath],
     progress(ctx, 'interpolate', inSec),
   );
 }
