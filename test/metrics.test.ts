@@ -1,10 +1,17 @@
-// Metrics an operator scrapes: the Temporal SDK's Prometheus exporter of a real `webtv worker`.
+// Metrics an operator scrapes: the Temporal SDK's Prometheus exporter of a real `webtv worker`, and the
+// channel metrics at the web server's /metrics, read from a real channel workflow.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { freePort } from '../src/temporal/devServer';
+import { defaultBackends } from '../src/activities/registry';
+import { startWebServer } from '../src/client/web/server';
+import { ViewerCount } from '../src/client/web/viewerCount';
+import { setThemeUpdate } from '../src/shared/channelMessages';
+import type { ChannelInput } from '../src/shared/channel';
 
 let t: TestTemporal;
 before(async () => { t = await startTemporal(); });
@@ -36,4 +43,43 @@ test('a malformed WEBTV_METRICS_PORT is refused before the worker starts, naming
   });
   assert.notEqual(r.exitCode, 0);
   assert.match(r.stderr, /WEBTV_METRICS_PORT is invalid: expected a port \(9464\) or host:port/);
+});
+
+test('the web server\'s /metrics reports each channel: on air, production, episodes, backends, viewers, moderation', async () => {
+  const w = await t.startWorker({ dataDir: path.join(t.tmpDir, 'channel-data'), backends: defaultBackends() });
+  const input: ChannelInput = { channel: 'm1', theme: 'a paper boat on a rainy street', broadcast: false, shots: 1, targetReady: 1 };
+  const handle = await t.client.workflow.start('channelWorkflow', { taskQueue: w.taskQueue, workflowId: 'channel/m1', args: [input] });
+  const hlsDir = path.join(t.tmpDir, 'hls');
+  fs.mkdirSync(path.join(hlsDir, 'm1'), { recursive: true });
+  fs.writeFileSync(path.join(hlsDir, 'm1', 'seg0.ts'), 'x');
+  const web = await startWebServer({
+    port: await freePort(), client: t.client, defaultChannel: 'm1', flvUrl: (c) => `http://127.0.0.1:1/live/${c}.flv`,
+    hlsDir, viewers: new ViewerCount(), log: () => {},
+  });
+  try {
+    await assert.rejects(handle.executeUpdate(setThemeUpdate, { args: ['Ｎａｚｉｓ on parade'] }));
+    // An HLS client fetching a segment is a viewer for 30 s.
+    assert.equal((await fetch(`${web.url}/hls/m1/seg0.ts`, { headers: { 'x-webtv-viewer': 'viewer-one-1234' } })).status, 200);
+    const text = await waitFor('an episode made, in the metrics', async () => {
+      const body = await (await fetch(`${web.url}/metrics`)).text();
+      return /^webtv_channel_episodes_made\{channel="m1"\} [1-9]/m.test(body) ? body : null;
+    }, 400_000, 2_000);
+    const value = (name: string, labels = 'channel="m1"') => {
+      const m = new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, 'm').exec(text);
+      assert.ok(m, `${name}{${labels}} in:\n${text}`);
+      return Number(m[1]);
+    };
+    assert.match(text, /# TYPE webtv_channel_on_air gauge/);
+    assert.equal(value('webtv_channel_on_air'), 0, 'a channel without a broadcast is not on air');
+    assert.equal(value('webtv_channel_paused'), 0);
+    assert.ok(value('webtv_channel_production_vs_air') > 0);
+    assert.equal(value('webtv_channel_episodes_failed'), 0);
+    assert.equal(value('webtv_channel_viewers'), 1);
+    assert.equal(value('webtv_channel_moderation_rejected'), 1);
+    assert.equal(value('webtv_channel_backend', 'channel="m1",capability="video",kind="offline"'), 1);
+    assert.match(text, /^webtv_web_process_cpu_seconds_total /m, 'the web server\'s own process metrics too');
+  } finally {
+    await web.stop();
+    await handle.terminate('test over');
+  }
 });

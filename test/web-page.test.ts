@@ -67,6 +67,9 @@ test('the page plays the channel, shows the prompt on air, and sends a theme cha
   const rate = (await status()).productionVsAir;
   assert.ok(typeof rate === 'number' && rate > 0, `production vs air is reported once an episode exists (got ${rate})`);
   await page.waitForFunction((ps) => ps.includes(document.getElementById('prompt')!.textContent ?? ''), prompts, { timeout: 15_000 });
+  const metrics = await (await fetch(`${stack.playerUrl}/metrics`)).text();
+  assert.match(metrics, /^webtv_channel_on_air\{channel="default"\} 1$/m, 'the metrics say the channel is on air');
+  assert.match(metrics, /^webtv_channel_seconds_since_swap\{channel="default"\} \d/m);
 
   const token = fs.readFileSync(path.join(dataDir, 'control-token'), 'utf8').trim();
   await page.fill('#token', token);

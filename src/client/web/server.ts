@@ -18,6 +18,7 @@ import { HttpError } from './httpError';
 import { assertSameOrigin } from './sameOrigin';
 import { ensureViewer } from './viewerId';
 import { cachedComingUp } from './comingUp';
+import { createChannelMetrics } from './metrics';
 import { hlsClientKey, type ViewerCount } from './viewerCount';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -113,6 +114,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     client: opts.client, statuses, defaultChannel: opts.defaultChannel, flvUrl: opts.flvUrl, hlsDir: opts.hlsDir, token,
     comingUp: cachedComingUp(opts.client), viewers: opts.viewers,
   });
+  const metrics = createChannelMetrics({ client: opts.client, statuses, defaultChannel: opts.defaultChannel, viewers: opts.viewers });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.metrics()));
   const audience = registerAudienceRoutes(app, {
     client: opts.client, statuses, defaultChannel: opts.defaultChannel, limits: opts.audienceLimits ?? audienceLimitsFromEnv(), log,
   });
