@@ -17,18 +17,10 @@ import { cpuShare, onAirPid } from './processCpu';
 import { childCpuSec } from './stages';
 import { freePort } from '../src/temporal/devServer';
 import { streamIsOn } from '../test/helpers/rtmp';
+import { waitFor } from '../test/helpers/wait';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`bench: gave up waiting for ${what} after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -46,7 +38,7 @@ export async function main(): Promise<void> {
   const t0 = Date.now();
   const child = execa('node', [path.join(repo, 'bin/webtv.js'), 'start'], { cwd: repo, env, reject: false, stdout: 'ignore', stderr: 'pipe' });
   try {
-    await until('the first frame on air', () => streamIsOn(flv, 2), 180_000, 100);
+    await waitFor('the first frame on air', () => streamIsOn(flv, 2), 180_000, 100);
     const standbySec = (Date.now() - t0) / 1000;
     console.log(`start → first frame on air (standby):     ${standbySec.toFixed(1)} s`);
 
@@ -66,7 +58,7 @@ export async function main(): Promise<void> {
     }
     console.log(`page load → first frame in Chromium:        ${median(loads)} ms (median of ${loads.map((x) => `${x}`).join(', ')})`);
 
-    const first = await until('the first episode on air', async () => (await status()).onAir?.episode, 900_000, 500);
+    const first = await waitFor('the first episode on air', async () => (await status()).onAir?.episode, 900_000, 500);
     const firstSec = (Date.now() - t0) / 1000;
     console.log(`start → first episode on air:              ${firstSec.toFixed(1)} s (episode ${first.episode}, ${first.durationSec.toFixed(1)} s long, ${first.shots.length} shots)`);
 
@@ -89,7 +81,7 @@ export async function main(): Promise<void> {
     const windowStart = Date.now();
     const before = await status();
     const episodes = Number(process.env.BENCH_EPISODES ?? 5);
-    const after = await until(`${episodes} more episodes`, async () => {
+    const after = await waitFor(`${episodes} more episodes`, async () => {
       const s = await status();
       return s.made >= before.made + episodes ? s : null;
     }, 1_800_000, 1000);

@@ -14,21 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../src/shared/channel';
 import { airPaths } from '../src/activities/broadcast/playlist';
 import { freePort } from '../src/temporal/devServer';
+import { waitFor } from '../test/helpers/wait';
 import { largestGap, packetTimes, recordFlv, streamIsOn } from '../test/helpers/rtmp';
 import { onAirPid, processCpuSec } from './processCpu';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHANNELS = ['default', 'second', 'third'];
 
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`bench: gave up waiting for ${what} after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export async function main(): Promise<void> {
   const windowSec = Number(process.env.BENCH_CHANNELS_SEC ?? 300);
@@ -44,16 +36,16 @@ export async function main(): Promise<void> {
   const child = execa('node', [path.join(repo, 'bin/webtv.js'), 'start'], { cwd: repo, env, reject: false, stdout: 'ignore', stderr: 'pipe' });
   let connection: Connection | undefined;
   try {
-    await until('the default channel on air', () => streamIsOn(flv('default'), 2), 180_000);
+    await waitFor('the default channel on air', () => streamIsOn(flv('default'), 2), 180_000);
     connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     const client = new Client({ connection });
     for (const channel of CHANNELS.slice(1)) {
       const input: ChannelInput = { channel, theme: `channel ${channel}: a calm nature documentary`, backends: { interpolate: { kind: 'offline', mode: 'blend' } } };
       await client.workflow.start('channelWorkflow', { taskQueue: 'webtv', workflowId: channelWorkflowId(channel), args: [input], workflowIdConflictPolicy: 'USE_EXISTING' });
     }
-    for (const c of CHANNELS) await until(`channel ${c} on air`, () => streamIsOn(flv(c), 2), 180_000);
+    for (const c of CHANNELS) await waitFor(`channel ${c} on air`, () => streamIsOn(flv(c), 2), 180_000);
     // Every channel has its first episode on air before the window opens: the window is steady state.
-    for (const c of CHANNELS) await until(`channel ${c}'s first episode`, async () => (await status(c)).onAir?.episode, 1_800_000, 1000);
+    for (const c of CHANNELS) await waitFor(`channel ${c}'s first episode`, async () => (await status(c)).onAir?.episode, 1_800_000, 1000);
 
     console.log(`${CHANNELS.length} channels on air (offline backends, blend interpolation, npm start's defaults otherwise) for ${windowSec} s on ${os.cpus().length} cores`);
     const before = await Promise.all(CHANNELS.map(status));

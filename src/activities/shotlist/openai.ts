@@ -58,24 +58,14 @@ export async function writeOpenAIShotList(
   seed: number,
   signal: AbortSignal,
 ): Promise<{ prompts: string[]; mood: string }> {
-  // Temporal owns retries (visible in history), so the client makes exactly one request per call.
-  const client = new OpenAI({ apiKey: settings.apiKey ?? 'not-needed', baseURL: settings.baseURL, maxRetries: 0, timeout: 120_000 });
+  const client = writerClient(settings);
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
     { role: 'system', content: instructions(count) },
     { role: 'user', content: `Theme: ${theme}\nShots: ${count}` },
   ];
   let problem = '';
   for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
-    let text: string | null | undefined;
-    try {
-      const res = await client.chat.completions.create(
-        { model: settings.model, messages, seed, temperature: 0.7, response_format: { type: 'json_object' } },
-        { signal },
-      );
-      text = res.choices?.[0]?.message?.content;
-    } catch (err) {
-      throw classifyOpenAIError(err, settings);
-    }
+    const text = await askForJson(client, settings, messages, seed, signal);
     const parsed = parseShotListAnswer(text, count);
     if (!('problem' in parsed)) return parsed;
     problem = parsed.problem;
@@ -101,12 +91,32 @@ export interface RewriteAsk {
   accepted: string[];
 }
 
+/** Temporal owns retries (visible in history), so the client makes exactly one request per call. */
+function writerClient(settings: OpenAISettings): OpenAI {
+  return new OpenAI({ apiKey: settings.apiKey ?? 'not-needed', baseURL: settings.baseURL, maxRetries: 0, timeout: 120_000 });
+}
+
+/** One chat completion in JSON mode; a failed request becomes the failure Temporal retries or not. */
+async function askForJson(
+  client: OpenAI, settings: OpenAISettings, messages: OpenAI.Chat.ChatCompletionMessageParam[], seed: number, signal: AbortSignal,
+): Promise<string | null | undefined> {
+  try {
+    const res = await client.chat.completions.create(
+      { model: settings.model, messages, seed, temperature: 0.7, response_format: { type: 'json_object' } },
+      { signal },
+    );
+    return res.choices?.[0]?.message?.content;
+  } catch (err) {
+    throw classifyOpenAIError(err, settings);
+  }
+}
+
 /**
  * Asks the model once more for one shot's prompt, saying why the first was refused. The refused text itself
  * is not sent: nothing rejected by moderation reaches a model.
  */
 export async function rewriteOpenAIShotPrompt(settings: OpenAISettings, ask: RewriteAsk, seed: number, signal: AbortSignal): Promise<string> {
-  const client = new OpenAI({ apiKey: settings.apiKey ?? 'not-needed', baseURL: settings.baseURL, maxRetries: 0, timeout: 120_000 });
+  const client = writerClient(settings);
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
     { role: 'system', content: instructions(ask.shots).replace(/Answer with JSON only:.*$/, 'Answer with JSON only: {"prompt": "<the one prompt>"}.') },
     {
@@ -121,16 +131,7 @@ export async function rewriteOpenAIShotPrompt(settings: OpenAISettings, ask: Rew
   ];
   let problem = '';
   for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
-    let text: string | null | undefined;
-    try {
-      const res = await client.chat.completions.create(
-        { model: settings.model, messages, seed, temperature: 0.7, response_format: { type: 'json_object' } },
-        { signal },
-      );
-      text = res.choices?.[0]?.message?.content;
-    } catch (err) {
-      throw classifyOpenAIError(err, settings);
-    }
+    const text = await askForJson(client, settings, messages, seed, signal);
     let json: unknown;
     try {
       json = JSON.parse((text ?? '').trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, ''));
