@@ -325,7 +325,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     if (!isCancellation(err)) throw err;
     stopReason = 'stopped by a cancel request (webtv channel stop, the Web UI or temporal workflow cancel)';
     await stopChannel({
-      channel, reason: 'stopped by a cancel request (webtv channel stop, the Web UI or temporal workflow cancel)', state: st,
+      channel, reason: stopReason, state: st,
       producing: () => [...producing.keys()], hasBroadcast: cfg.broadcast, searchAttributes: !!input.searchAttributes,
     });
     throw err;
