@@ -257,6 +257,10 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   }
 
   publishRunState(!!input.searchAttributes, channel, st.paused ? 'paused' : 'on air');
+  const stopWith = (reason: string) => stopChannel({
+    channel, reason, state: st,
+    producing: () => [...producing.keys()], hasBroadcast: cfg.broadcast, searchAttributes: !!input.searchAttributes,
+  });
   let watch: ReturnType<typeof watchBroadcastEnd> = null;
   try {
     if (cfg.broadcast) {
@@ -279,10 +283,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
 
     for (;;) {
       if (stopReason !== null) {
-        await stopChannel({
-          channel, reason: stopReason, state: st,
-          producing: () => [...producing.keys()], hasBroadcast: cfg.broadcast, searchAttributes: !!input.searchAttributes,
-        });
+        await stopWith(stopReason);
         return;
       }
       while (
@@ -324,10 +325,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   } catch (err) {
     if (!isCancellation(err)) throw err;
     stopReason = 'stopped by a cancel request (webtv channel stop, the Web UI or temporal workflow cancel)';
-    await stopChannel({
-      channel, reason: stopReason, state: st,
-      producing: () => [...producing.keys()], hasBroadcast: cfg.broadcast, searchAttributes: !!input.searchAttributes,
-    });
+    await stopWith(stopReason);
     throw err;
   }
 }
