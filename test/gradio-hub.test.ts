@@ -7,16 +7,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { BackendContext } from '../src/activities/backends';
 import { gradioBackend } from '../src/activities/gradio/index';
 import { defaultBackends } from '../src/activities/registry';
 import { probe } from '../src/activities/ffmpeg';
-import { run as spacesCommand } from '../src/client/commands/spaces';
 import type { EpisodeInput } from '../src/shared/types';
 import { episodeWorkflow } from '../src/workflows/episode';
-import { startFixture, type Fixture } from './helpers/gradio';
+import { runSpacesCommand, startFixture, type Fixture } from './helpers/gradio';
 import { startFakeHub, type FakeHub } from './helpers/gradioHub';
 import { startTemporal, type TestTemporal } from './helpers/temporal';
 
@@ -116,20 +115,20 @@ describe('Spaces on the Hub (fake Hub at HF_ENDPOINT, Gradio 6.31.0 fixture as t
       interpolate: { kind: 'gradio', app: fx.url },
       music: { kind: 'gradio', app: 'webtv/missing' },
     } }));
-    const r = await spaces(t, ['check', '--config', file]);
+    const r = await runSpacesCommand(t, ['check', '--config', file]);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /video\s+OK\s+webtv\/running \/run\n\s+Space stage: RUNNING · hardware zero-a10g\n\s+reachable: yes · Gradio 6\.31\.0/);
     assert.match(r.out, /upscale\s+PAUSED\s+webtv\/paused \/upscale\n\s+Space stage: PAUSED · hardware t4-small\n\s+problem: Space webtv\/paused is paused by its owner/);
     assert.match(r.out, /interpolate\s+OK\s+http:\/\/127\.0\.0\.1:\d+\/ \/interpolate\n\s+reachable: yes/);
     assert.match(r.out, /music\s+UNREACHABLE\s+webtv\/missing \/predict_full\n\s+problem: the Hub: Space webtv\/missing was not found/);
 
-    const json = JSON.parse((await spaces(t, ['check', '--config', file, '--json'])).out);
+    const json = JSON.parse((await runSpacesCommand(t, ['check', '--config', file, '--json'])).out);
     assert.deepEqual(json.checks.map((c: { stage?: string }) => c.stage), ['RUNNING', 'PAUSED', undefined, undefined]);
 
     const selfHosted = path.join(dir, 'self-hosted.json');
     fs.writeFileSync(selfHosted, JSON.stringify({ backends: { video: { kind: 'gradio', app: fx.url } } }));
     const asked = hub.requests.length;
-    assert.equal((await spaces(t, ['check', '--config', selfHosted])).code, 0);
+    assert.equal((await runSpacesCommand(t, ['check', '--config', selfHosted])).code, 0);
     await video(fx.url)('self-hosted.mp4');
     assert.equal(hub.requests.length, asked, 'no request reached the Hub for a self-hosted app');
   });
@@ -161,15 +160,3 @@ describe('Spaces on the Hub (fake Hub at HF_ENDPOINT, Gradio 6.31.0 fixture as t
   });
 });
 
-async function spaces(t: TestContext, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
-  const error = t.mock.method(console, 'error', (...a: unknown[]) => { err.push(a.join(' ')); });
-  try {
-    return { code: await spacesCommand(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mock.restore();
-    error.mock.restore();
-  }
-}

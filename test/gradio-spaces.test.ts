@@ -4,23 +4,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import { run } from '../src/client/commands/spaces';
+import { after, before, describe, test } from 'node:test';
 import { freePort } from '../src/temporal/devServer';
-import { startFixture, type Fixture } from './helpers/gradio';
+import { runSpacesCommand, startFixture, type Fixture } from './helpers/gradio';
 
-async function spaces(t: TestContext, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
-  const error = t.mock.method(console, 'error', (...a: unknown[]) => { err.push(a.join(' ')); });
-  try {
-    return { code: await run(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mock.restore();
-    error.mock.restore();
-  }
-}
 
 describe('webtv spaces check (Gradio 5.50.0 fixture)', () => {
   let fx: Fixture;
@@ -42,13 +29,13 @@ describe('webtv spaces check (Gradio 5.50.0 fixture)', () => {
   test('a healthy fixture is OK for all four capabilities', async (t) => {
     const g = { kind: 'gradio', app: fx.url };
     const file = write('ok.json', { video: g, upscale: g, interpolate: g, music: g });
-    const r = await spaces(t, ['check', '--config', file]);
+    const r = await runSpacesCommand(t, ['check', '--config', file]);
     assert.equal(r.code, 0, r.out + r.err);
     for (const cap of ['video', 'upscale', 'interpolate', 'music']) assert.match(r.out, new RegExp(`${cap}\\s+OK\\s+${fx.url}`));
     assert.match(r.out, /Gradio 5\.50\.0 · protocol sse_v3 · \/run\(prompt, seed, num_frames, num_inference_steps\) -> Video/);
     assert.match(r.out, /All configured apps answer/);
 
-    const json = await spaces(t, ['check', '--config', file, '--json']);
+    const json = await runSpacesCommand(t, ['check', '--config', file, '--json']);
     const report = JSON.parse(json.out);
     assert.equal(report.ok, true);
     assert.equal(report.checks.find((c: any) => c.capability === 'music').signature, '/predict_full(text, melody, duration) -> Audio');
@@ -62,7 +49,7 @@ describe('webtv spaces check (Gradio 5.50.0 fixture)', () => {
       interpolate: { kind: 'offline' },
       music: { kind: 'gradio', app: dead },
     });
-    const r = await spaces(t, ['check', '--config', file]);
+    const r = await runSpacesCommand(t, ['check', '--config', file]);
     assert.equal(r.code, 1);
     assert.match(r.out, /video\s+MISMATCH\s+.*\/generate/);
     assert.match(r.out, /problem: endpoint \/generate does not exist; the app has \/run, \/upscale, \/interpolate, \/predict_full/);
@@ -75,7 +62,7 @@ describe('webtv spaces check (Gradio 5.50.0 fixture)', () => {
 
   test('a config typo is named with its path, exit code 2', async (t) => {
     const file = write('typo.json', { video: { kind: 'gradio', app: fx.url, endpiont: '/run' } });
-    const r = await spaces(t, ['check', '--config', file]);
+    const r = await runSpacesCommand(t, ['check', '--config', file]);
     assert.equal(r.code, 2);
     assert.match(r.err, /backends\.video: unknown key\(s\) "endpiont"/);
   });

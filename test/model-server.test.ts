@@ -9,7 +9,7 @@ import { Client, handle_file } from '@gradio/client';
 import type { BackendContext, BackendSpec } from '../src/activities/backends';
 import { gradioBackend } from '../src/activities/gradio/index';
 import { appBaseUrl } from '../src/client/commands/modelServerHealth';
-import { run as spacesCommand } from '../src/client/commands/spaces';
+import { runSpacesCommand } from './helpers/gradio';
 import { probe } from '../src/activities/ffmpeg';
 import { makeTinyModels, startModelServer, tinyModelEnv, type ModelServer, type TinyModels } from './helpers/modelServer';
 
@@ -104,15 +104,7 @@ describe('model server on tiny models (Gradio 6.31.0, CPU)', () => {
     const config = path.join(tmp, 'channel.json');
     const g = { kind: 'gradio', app: server.url };
     fs.writeFileSync(config, JSON.stringify({ backends: { video: g, upscale: g, interpolate: g, music: g } }));
-    const out: string[] = [];
-    const log = t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
-    let code: number;
-    try {
-      code = await spacesCommand(['check', '--config', config]);
-    } finally {
-      log.mock.restore();
-    }
-    const text = out.join('\n');
+    const { code, out: text } = await runSpacesCommand(t, ['check', '--config', config]);
     assert.equal(code, 0, text);
     assert.match(text, /All configured apps answer with the expected API/);
     assert.match(text, new RegExp(`Model server ${server.url}: device cpu · loaded: interpolate film\\.pt [0-9.]+ GiB, music music [0-9.]+ GiB`));

@@ -1,6 +1,8 @@
 // Starts the Gradio fixture (test/fixtures/gradio/app.py) on a free port with a pinned Gradio version
 // from scripts/install-gradio.sh's cache, and drives its fault switches. stop() always ends it.
 import { execa, type ResultPromise } from 'execa';
+import type { TestContext } from 'node:test';
+import { run as spacesCommand } from '../../src/client/commands/spaces';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/temporal/devServer';
@@ -102,4 +104,18 @@ export async function startFixture(version: string, opts: { maxSize?: number } =
     exited: () => done,
     stop: kill,
   };
+}
+
+/** Runs `webtv spaces …` in this process, capturing what it prints. */
+export async function runSpacesCommand(t: TestContext, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
+  const error = t.mock.method(console, 'error', (...a: unknown[]) => { err.push(a.join(' ')); });
+  try {
+    return { code: await spacesCommand(argv), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mock.restore();
+    error.mock.restore();
+  }
 }
