@@ -65,7 +65,8 @@ test('open files and memory of the on-air ffmpeg stay flat over 300+ joins with 
         const joins = Math.floor(progress.outSec / CLIP_SEC);
         void sampleProcess(pid, joins).then((s) => {
           if (s) samples.push(s);
-          if (joins >= 320) done();
+          // A sample a second: under stream copy 300 joins pass in one, so run on until there are enough.
+          if (joins >= 320 && samples.filter((x) => x.joins >= 30).length >= 8) done();
         });
       },
     });
@@ -75,9 +76,16 @@ test('open files and memory of the on-air ffmpeg stay flat over 300+ joins with 
     const last = samples[samples.length - 1];
     assert.ok(last.joins >= 300, `only ${last.joins} joins`);
     assert.ok(swaps >= 30, `only ${swaps} swaps were made`);
-    assert.equal(last.fds, warm.fds, `open files went from ${warm.fds} (join ${warm.joins}) to ${last.fds} (join ${last.joins})`);
+    // A sample can land inside a join, while the concat demuxer holds the next file beside the last one
+    // (one fd more for an instant; seen in CI under stream copy, which joins hundreds of times a second).
+    // A leak never gives the fd back: the fewest open files in the later half must not exceed the earlier half's.
+    const settled = samples.filter((s) => s.joins >= warm.joins);
+    const half = Math.floor(settled.length / 2);
+    const fewest = (xs: Sample[]) => Math.min(...xs.map((s) => s.fds));
+    const [early, late] = [fewest(settled.slice(0, half)), fewest(settled.slice(half))];
+    assert.ok(late <= early, `open files went from ${early} (joins ${warm.joins}–${settled[half].joins}) to ${late} (joins ${settled[half].joins}–${last.joins}): ${settled.map((s) => s.fds).join(' ')}`);
     const growthKb = last.rssKb - warm.rssKb;
-    t.diagnostic(`join ${warm.joins}: ${warm.fds} fds, ${warm.rssKb} kB; join ${last.joins}: ${last.fds} fds, ${last.rssKb} kB; ${swaps} swaps`);
+    t.diagnostic(`join ${warm.joins}: ${warm.fds} fds, ${warm.rssKb} kB; join ${last.joins}: ${last.fds} fds, ${last.rssKb} kB; ${swaps} swaps; fds per second: ${settled.map((s) => s.fds).join(' ')}`);
     assert.ok(growthKb < 6 * 1024, `memory grew ${growthKb} kB from join ${warm.joins} to join ${last.joins}`);
   } finally {
     abort.abort();
