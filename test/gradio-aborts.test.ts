@@ -89,7 +89,7 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     }
   });
 
-  test('a Temporal cancellation closes the client: a queued job never runs (it leaves the queue), a running one is dropped', async (testContext) => {
+  test('a Temporal cancellation closes the client: a queued job never runs (it leaves the queue), a running one is dropped', async () => {
     // A fresh app: after the test above, Gradio 6.31 was seen keeping a queue entry the cancelled job
     // below then never cleared (reproducible when the two run in one fixture; see the closing note).
     await fx.kill();
@@ -114,18 +114,16 @@ describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
     // The activity waits for cancellation to complete (WAIT_CANCELLATION_COMPLETED): by now it has closed the client.
     await assert.rejects(handle.result(), /cancel/i);
     assert.ok(Date.now() - started < 10_000, `cancellation took ${Date.now() - started} ms to reach the activity`);
-    // Usually the app drops the entry at once, or at its next 15-s heartbeat write. But in two full-suite CI
-    // runs (never alone), Gradio 6.31 kept the closed job's entry in its queue past 35 s. What the product
-    // needs is that such a job never runs and never holds the slot: asserted below once the slot frees.
-    const left = await waitUntil('the cancelled job to leave the queue', async () => (await fx.state()).queued === 0, 35_000).catch(() => false);
-    if (!left) testContext.diagnostic('Gradio kept the cancelled job in its queue for 35 s after our client closed; checking it never runs');
+    // Closing the client alone left the entry in Gradio's queue past 35 s in two full-suite CI runs (Gradio
+    // notices a closed stream late): the activity also takes a job that never started out of the queue by name.
+    await waitUntil('the cancelled job to leave the queue', async () => (await fx.state()).queued === 0, 10_000);
 
     const first = t.client.workflow.getHandle(running.workflowId);
     await first.cancel();
     await assert.rejects(first.result(), /cancel/i);
     await fx.release();
     await waitUntil('the dropped job to end, and the queue to drain', async () => { const st = await fx.state(); return st.running === 0 && st.queued === 0; }, 60_000);
-    assert.equal((await fx.state()).calls['/run'], 1, 'the cancelled queued job never ran, even when the app kept its entry');
+    assert.equal((await fx.state()).calls['/run'], 1, 'the cancelled queued job never ran');
     assert.equal((await fx.state()).max_running, 1, 'and never ran beside another');
   });
 

@@ -1,6 +1,11 @@
 // Runs one queued job on a connected app: submit(), heartbeats of queue position / ETA / progress, our
-// own deadline, and Temporal cancellation. Aborting closes the client (which dequeues or discards the
-// job); job.cancel() is never used, since it frees the app's slot while the work goes on.
+// own deadline, and Temporal cancellation. Aborting closes the client, and a job that never started is
+// also taken out of the app's queue by name (job.cancel(): Gradio's /cancel removes a queued event). Gradio
+// drops a closed client's queued job only when it notices the closed stream, and twice in CI (under load)
+// it had not after 35 s: the job would then have run for nobody once the slot freed. A job that started is
+// never cancelled: Gradio's /cancel frees the slot while a sync function runs on, so the next job would run
+// beside it. (If it starts in the instant between its last 'queued' message and our cancel, it is cancelled:
+// the app's next job may then share the GPU once, which a GPU error retry covers.)
 import type { AppConnection } from './connection';
 import { appErrorText, classifyAppError, failure } from './failures';
 
@@ -29,19 +34,23 @@ export async function runJob(conn: AppConnection, opts: JobOptions): Promise<unk
   let rejectAbort!: (e: unknown) => void;
   const aborted = new Promise<never>((_, reject) => { rejectAbort = reject; });
   aborted.catch(() => {});
-  const deadline = setTimeout(() => {
+  let job: ReturnType<AppConnection['client']['submit']> | undefined;
+  const abandon = () => {
+    if (job && last.stage !== 'running' && last.stage !== 'downloading') void job.cancel().catch(() => {});
     conn.close();
+  };
+  const deadline = setTimeout(() => {
+    abandon();
     const { message, heartbeat } = deadlineOutcome(last, where, opts.deadlineSec ?? opts.deadlineMs / 1000);
     // Heartbeat before failing: Temporal keeps an attempt's last details on the pending activity, so
     // the Web UI shows why the next attempt may wait.
     if (heartbeat) opts.heartbeat((last = { ...last, ...heartbeat }));
     rejectAbort(failure('GradioTimeout', message, true));
   }, opts.deadlineMs);
-  const onCancel = () => { conn.close(); rejectAbort(opts.signal.reason ?? new Error('cancelled')); };
+  const onCancel = () => { abandon(); rejectAbort(opts.signal.reason ?? new Error('cancelled')); };
   if (opts.signal.aborted) onCancel(); else opts.signal.addEventListener('abort', onCancel, { once: true });
 
   try {
-    let job;
     try {
       job = conn.client.submit(opts.endpoint, opts.args);
     } catch (err) {
