@@ -1,7 +1,9 @@
 // Process-wide settings from the environment, read once at the edge and validated. The Temporal connection
 // has its own loader (src/temporal/connection.ts: the SDK's profiles and TEMPORAL_* variables).
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { HOST_ID_PATTERN, HOST_ID_RULE, ROLES, hostIdFrom, parseRoles, type Role } from './shared/taskQueues';
 
 const schema = z.object({
   WEBTV_TASK_QUEUE: z.string().min(1).default('webtv'),
@@ -9,6 +11,10 @@ const schema = z.object({
   WEBTV_LOG: z.enum(['warn', 'info', 'debug']).default('warn'),
   // A port (served on loopback) or host:port, e.g. 0.0.0.0:9464 in a container.
   WEBTV_METRICS_PORT: z.string().regex(/^(?:[\w.-]+:)?\d{1,5}$/, 'expected a port (9464) or host:port (0.0.0.0:9464)').optional(),
+  // The roles a `webtv worker` runs when --roles is not given (src/shared/taskQueues.ts).
+  WEBTV_ROLES: z.string().optional(),
+  // This machine's air host id: its air worker polls <queue>-air-<id>. Default: the host name.
+  WEBTV_AIR_HOST: z.string().regex(HOST_ID_PATTERN, HOST_ID_RULE).optional(),
 });
 
 export interface Settings {
@@ -18,6 +24,8 @@ export interface Settings {
   logLevel: 'WARN' | 'INFO' | 'DEBUG';
   /** host:port of the worker's Prometheus exporter (Temporal SDK metrics), if any. */
   metricsAddress?: string;
+  roles: Role[];
+  airHost: string;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -27,7 +35,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new Error(`environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
   }
   const e = parsed.data;
+  let roles: Role[] = [...ROLES];
+  if (e.WEBTV_ROLES) {
+    try {
+      roles = parseRoles(e.WEBTV_ROLES);
+    } catch (err) {
+      throw new Error(`environment variable WEBTV_ROLES is invalid: ${(err as Error).message.replace('--roles', 'WEBTV_ROLES')}`);
+    }
+  }
   return {
+    roles,
+    airHost: e.WEBTV_AIR_HOST ?? hostIdFrom(os.hostname()),
     taskQueue: e.WEBTV_TASK_QUEUE,
     dataDir: path.resolve(e.WEBTV_DATA_DIR),
     logLevel: e.WEBTV_LOG === 'debug' ? 'DEBUG' : e.WEBTV_LOG === 'info' ? 'INFO' : 'WARN',

@@ -13,6 +13,7 @@ import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';
 import type { EpisodeInput } from '../src/shared/types';
 import type { BackendRegistry } from '../src/activities/backends';
+import { taskQueues } from '../src/shared/taskQueues';
 
 let t: TestTemporal;
 before(async () => { t = await startTemporal(); });
@@ -98,7 +99,7 @@ describe('episode failures on the real Temporal dev server', () => {
     const main = await t.startWorker({ dataDir, backends: defaultBackends() });
     // Only the "GPU" worker knows the remote kind; the main worker would fail it as an unknown backend.
     const gpu = await t.startWorker({ dataDir, backends: { ...defaultBackends(), gpuonly: { video: offlineBackend.video } } });
-    const inp = input('route', { shots: 1, remoteTaskQueue: gpu.taskQueue });
+    const inp = input('route', { shots: 1, remoteTaskQueue: taskQueues(gpu.taskQueue).remote });
     inp.backends.video = { kind: 'gpuonly' };
     const handle = await t.client.workflow.start(episodeWorkflow, { taskQueue: main.taskQueue, workflowId: 'route/episode-1', args: [inp] });
     const manifest = await handle.result();
@@ -108,8 +109,9 @@ describe('episode failures on the real Temporal dev server', () => {
     const queues = new Map((await handle.fetchHistory()).events!
       .filter((e) => e.activityTaskScheduledEventAttributes)
       .map((e) => [e.activityTaskScheduledEventAttributes!.activityType!.name!, e.activityTaskScheduledEventAttributes!.taskQueue!.name!]));
-    assert.equal(queues.get('generateShot'), gpu.taskQueue);
-    assert.equal(queues.get('upscaleShot'), main.taskQueue, 'offline steps stay on the main queue');
+    assert.equal(queues.get('generateShot'), taskQueues(gpu.taskQueue).remote);
+    assert.equal(queues.get('upscaleShot'), taskQueues(main.taskQueue).media, 'offline steps go to the media role of the episode\'s own workers');
+    assert.equal(queues.get('muxEpisode'), taskQueues(main.taskQueue).media);
   });
 
   for (const [name, over, message] of [

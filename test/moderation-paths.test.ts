@@ -22,6 +22,7 @@ import { THEME_REJECTED, safePrompt } from '../src/shared/theme';
 import type { EpisodeInput } from '../src/shared/types';
 import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';
+import { taskQueues } from '../src/shared/taskQueues';
 
 // What the fake endpoint flags beyond the local rules: "cruelty", and the offline writer's first-draft actions
 // (not its rewrite's "is lost in thought"), so the fallback writer's prompts are refused by the endpoint.
@@ -164,7 +165,7 @@ describe('moderation on every path', () => {
       const remote = await t.startWorker(deps(dataDir, { openai }));
       const input: EpisodeInput = {
         channel: 'rw', episode: 1, theme: 'a lighthouse keeper on a stormy night', shots: 2, seed: 5,
-        backends: { ...blendBackends(), writer: { kind: 'openai' } }, safeTheme: 'a lighthouse at dawn', remoteTaskQueue: remote.taskQueue,
+        backends: { ...blendBackends(), writer: { kind: 'openai' } }, safeTheme: 'a lighthouse at dawn', remoteTaskQueue: taskQueues(remote.taskQueue).remote,
       };
       const m = await t.client.workflow.execute(episodeWorkflow, { taskQueue: main.taskQueue, workflowId: 'rw/episode-1', args: [input] });
       assert.deepEqual(m.shots.map((s) => s.prompt), [good, safePrompt('a lighthouse at dawn')]);
@@ -185,8 +186,9 @@ describe('moderation on every path', () => {
       for (const a of acts.filter((x) => ['generateShot', 'upscaleShot'].includes(x.type))) assert.doesNotMatch(a.arg.prompt, /bloodbath|gory/);
       const mods = acts.filter((a) => a.type === 'moderate');
       assert.equal(mods.length, 1 + 2 + 2 + 1, 'theme, two prompts, the rewrite and the safe prompt, the music');
-      for (const a of mods) assert.equal(a.queue, remote.taskQueue);
-      assert.equal(acts.find((a) => a.type === 'rewriteShotPrompt')?.queue, main.taskQueue);
+      for (const a of mods) assert.equal(a.queue, taskQueues(remote.taskQueue).remote);
+      assert.equal(acts.find((a) => a.type === 'rewriteShotPrompt')?.queue, taskQueues(remote.taskQueue).remote, 'the OpenAI writer rewrites on the remote workers');
+      assert.equal(acts.find((a) => a.type === 'generateShot')?.queue, taskQueues(main.taskQueue).media, 'offline renders on the media workers');
       assert.ok(acts.findIndex((a) => a.type === 'generateShot') > acts.map((a) => a.type).lastIndexOf('moderate'), 'every prompt checked before any shot is made');
     } finally {
       await llm.close();

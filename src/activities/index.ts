@@ -22,6 +22,8 @@ export interface ActivityDeps {
   broadcast?: BroadcastSettings;
   /** Moderation endpoint key and the WEBTV_BLOCKLIST file; without it only the shipped local rules apply. */
   moderation?: ModerationSettings;
+  /** Set by the worker for its air role: this host's id and air task queue (what claimAir answers). */
+  air?: { host: string; queue: string };
 }
 
 export function createActivities(deps: ActivityDeps) {

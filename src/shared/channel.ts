@@ -116,6 +116,14 @@ export interface ChannelState {
   moderation?: ModerationCounts;
   /** False while a new channel's initial theme awaits moderation. */
   themeChecked?: boolean;
+  /** The host whose air worker holds the air folder (absent in states from before air hosts existed). */
+  air?: AirClaim;
+}
+
+/** An air worker's host id and its own task queue (src/shared/taskQueues.ts). */
+export interface AirClaim {
+  host: string;
+  queue: string;
 }
 
 /** What moderation refused or could only half-check on this channel (docs/moderation.md). */
@@ -143,6 +151,8 @@ export interface ChannelStatus
   backends: Record<string, string>;
   /** People watching now, summed over the servers that report (null: no server has reported). */
   viewers?: number | null;
+  /** The air host and its task queue; null before one is claimed (or in channels from before air hosts). */
+  air?: AirClaim | null;
   /** Set once the channel has stopped: why (a stop, a cancel, or its broadcast ending by hand). */
   stopped?: string | null;
   /** Episodes take the top suggestion as their theme. */
@@ -178,6 +188,8 @@ export interface SlotOpened {
 export interface BroadcastInput {
   channel: string;
   startSlot?: number;
+  /** The air host's task queue (absent: the shared air queue, as in histories from before air hosts). */
+  airQueue?: string;
 }
 
 export const SLOT_COUNT = 2;

@@ -1,6 +1,6 @@
 // Signals, updates and queries of the channel and broadcast workflows, shared by workflows and clients.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ChannelStatus, SlotOpened, ViewerReport } from './channel';
+import type { AirClaim, ChannelStatus, SlotOpened, ViewerReport } from './channel';
 import type { SuggestInput, SuggestionView, VoteBatch } from './suggestions';
 
 /** A plain string, so `temporal workflow signal --name setTheme --input '"…"'` works. */
@@ -17,6 +17,13 @@ export const viewersSignal = defineSignal<[ViewerReport]>('viewers');
 
 /** To the broadcast workflow: restart ffmpeg from this slot (used by skip). */
 export const restartAirSignal = defineSignal<[number]>('restartAir');
+/** To the broadcast workflow: air from now on through this host's air task queue (sent by moveAir). */
+export const moveAirSignal = defineSignal<[string]>('moveAir');
+/**
+ * Operators (`webtv channel move-air`): move the channel's air to the named host's air worker, or to any
+ * air worker when `host` is left out. Answers the host it got, and the one it left.
+ */
+export const moveAirUpdate = defineUpdate<AirClaim & { from: string | null }, [{ host?: string }]>('moveAir');
 
 /** A viewer's theme suggestion; answers its id (it stays hidden until moderation passes it), or rejects with the reason. */
 export const suggestUpdate = defineUpdate<{ id: string }, [SuggestInput]>('suggest');

@@ -36,7 +36,11 @@ export interface EpisodeInput {
   backends: EpisodeBackends;
   /** How many shots are made at once. */
   parallelShots?: number;
-  /** Task queue for remote (non-offline) media steps, so GPU/remote-bound work scales on its own workers. */
+  /**
+   * Task queue for the remote steps (model calls, the OpenAI-compatible writer, moderation). Default: the
+   * remote role's queue, `<base>-remote` (src/shared/taskQueues.ts); name another to give this channel's
+   * model calls workers of their own.
+   */
   remoteTaskQueue?: string;
   /**
    * The channel's last accepted theme: a shot prompt that is still rejected after one rewrite is replaced

@@ -4,16 +4,15 @@
 import { channelNameProblem } from '../shared/validation';
 import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition,
-  continueAsNew, isCancellation, getExternalWorkflowHandle, log, patched, proxyActivities, setCurrentDetails, setHandler, startChild, workflowInfo,
+  continueAsNew, isCancellation, getExternalWorkflowHandle, log, patched, setCurrentDetails, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { createBroadcastActivities } from '../activities/broadcast/index';
 import {
   FALLING_BEHIND_WINDOW_SEC, SLOT_COUNT, VIEWER_REPORT_TTL_SEC, broadcastWorkflowId, channelConfig, episodeWorkflowId, initialChannelState,
   type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef,
 } from '../shared/channel';
 import {
-  pauseSignal, restartAirSignal, viewersSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
+  moveAirSignal, moveAirUpdate, pauseSignal, restartAirSignal, viewersSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
 } from '../shared/channelMessages';
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
 import { broadcastEndReason, publishRunState, stopChannel, watchBroadcastEnd } from './channelStop';
@@ -21,13 +20,9 @@ import { installSuggestionHandlers } from './channelSuggestions';
 import type { EpisodeInput, EpisodeManifest } from '../shared/types';
 import type { ModerationVerdict } from '../activities/moderation/index';
 import { MODERATION_PATCH, moderateText, themeRejected } from './moderation';
+import { AIR_HOST_PATCH, airHostGone, airOn, claimAirHost, sharedAirQueue } from './channelAir';
+import { hostIdProblem } from '../shared/taskQueues';
 
-type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
-
-const { prepareAir, swapSlot, retainEpisodes } = proxyActivities<BroadcastActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
-});
 
 function episodeRef(m: EpisodeManifest): EpisodeRef {
   return {
@@ -72,6 +67,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   const poke = () => { wake = true; };
   const freshSlots = () => st.slots.filter((s) => s?.fresh && s.episode).map((s) => s!.episode!);
   const suggestions = installSuggestionHandlers(st, cfg);
+  const airQueue = () => st.air?.queue ?? sharedAirQueue();
 
   // Operator themes (CLI, page, Temporal CLI, schedules) are moderated before they apply; when two are in
   // flight, the one asked for last wins even if its verdict comes back first.
@@ -125,6 +121,33 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   setHandler(pauseSignal, () => { st.paused = true; publishRunState(!!input.searchAttributes, channel, 'paused'); poke(); });
   setHandler(resumeSignal, () => { st.paused = false; publishRunState(!!input.searchAttributes, channel, 'on air'); poke(); });
   setHandler(skipSignal, () => { skipRequested = true; poke(); });
+  setHandler(moveAirUpdate, async ({ host }) => {
+    let claim;
+    try {
+      claim = await claimAirHost(channel, host);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable(host
+        ? `no air worker on host ${host} answered within 30 s: start one there (WEBTV_AIR_HOST=${host} webtv worker --roles air), or leave --to out to take any air worker (${errorText(err)})`
+        : `no air worker took the channel's air: ${errorText(err)}`, 'AirHostUnavailable');
+    }
+    const from = st.air?.host ?? null;
+    st.air = claim;
+    // The new host's air folder starts on standby: episodes that waited in the old host's slots go back in line.
+    st.ready.unshift(...freshSlots());
+    const air = await airOn(claim.queue).prepareAir(channel);
+    st.slots = air.slots.map((s) => ({ inode: s.inode, episode: null, fresh: false }));
+    if (cfg.broadcast) {
+      await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(moveAirSignal, claim.queue)
+        .catch((err) => log.warn('move-air: the broadcast workflow is not running', { error: errorText(err) }));
+    }
+    poke();
+    return { ...claim, from };
+  }, {
+    validator: ({ host }) => {
+      const problem = host === undefined ? null : hostIdProblem(host);
+      if (problem) throw new Error(problem);
+    },
+  });
   // Viewer counts are for status only: kept out of the state, refreshed by the servers after continue-as-new.
   const viewerReports = new Map<string, { count: number; at: number }>();
   setHandler(viewersSignal, ({ source, count }) => {
@@ -178,6 +201,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       runs: st.runs,
       stopped: st.stoppedBecause ?? null,
       viewers: viewers(),
+      air: st.air ?? null,
       ...suggestions.status(),
       moderation: { ...st.moderation!, themeChecked: st.themeChecked !== false },
     };
@@ -238,11 +262,20 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     if (st.slots[next]?.fresh) return;
     const episode = st.ready.shift();
     if (!episode) return;
+    const queue = airQueue();
     try {
-      const { inode } = await swapSlot({ channel, slot: next, source: episode.path });
-      st.slots[next] = { inode, episode, fresh: true };
+      const { inode } = await airOn(queue).swapSlot({ channel, slot: next, source: episode.path }, `put episode ${episode.episode} in slot ${next}`);
+      // Air moved to another host meanwhile: this swap went to the old host's folder; the episode waits its turn there.
+      if (queue !== airQueue()) st.ready.unshift(episode);
+      else st.slots[next] = { inode, episode, fresh: true };
     } catch (err) {
       if (isCancellation(err)) throw err;
+      if (airHostGone(err)) {
+        // Not the episode's fault: it keeps its place, and the status says what to do.
+        st.ready.unshift(episode);
+        st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `the air host ${st.air?.host ?? '(shared air queue)'} did not take the slot swap within a minute: is its air worker running? If that host is gone, move the channel's air: webtv channel move-air ${channel}` }].slice(-10);
+        return;
+      }
       st.failed++;
       st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `could not air: ${errorText(err)}` }].slice(-10);
       poke();
@@ -263,11 +296,12 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   });
   let watch: ReturnType<typeof watchBroadcastEnd> = null;
   try {
+    if (!st.air && patched(AIR_HOST_PATCH)) st.air = await claimAirHost(channel);
     if (cfg.broadcast) {
       try {
         await startChild('broadcastWorkflow', {
           workflowId: broadcastWorkflowId(channel),
-          args: [{ channel }],
+          args: [{ channel, ...(st.air ? { airQueue: st.air.queue } : {}) }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: `on air: ${channel}`,
         });
@@ -276,7 +310,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       }
       watch = watchBroadcastEnd(channel, (ended) => { stopReason ??= broadcastEndReason(channel, ended); poke(); });
     }
-    const air = await prepareAir({ channel });
+    const air = await airOn(airQueue()).prepareAir(channel);
     air.slots.forEach((s, i) => {
       if (st.slots[i]?.inode !== s.inode) st.slots[i] = { inode: s.inode, episode: null, fresh: false };
     });
@@ -308,7 +342,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         retentionDue = false;
         const protect = [...st.ready, ...st.slots.map((s) => s?.episode), st.onAir?.episode].flatMap((e) => (e ? [e.episode] : []));
         // Disk clean-up failing must not stop the channel; it is tried again after the next episode.
-        await retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] })
+        await airOn(airQueue()).retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] })
           .catch((err) => log.warn('could not remove old episodes', { error: errorText(err) }));
       }
       if (continueAsNewDue() && producing.size === 0) {

@@ -9,6 +9,7 @@ import type { Activities } from '../activities/index';
 import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, ShotList, StepRecord } from '../shared/types';
 import { BROADCAST, SHOT_SECONDS } from '../shared/types';
 import { episodeInputProblem } from '../shared/validation';
+import { taskQueues } from '../shared/taskQueues';
 import { EpisodeModerator } from './episodeModeration';
 import { MODERATION_PATCH } from './moderation';
 
@@ -39,7 +40,7 @@ const WRITER: ActivityOptions = {
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidShotList'] },
 };
 
-// Every call passes its own full options (LOCAL, REMOTE or WRITER) with a summary for the Web UI.
+// Every call passes its own full options (LOCAL, REMOTE or WRITER, on its role's task queue) with a summary for the Web UI.
 const acts = proxyActivities<Activities>(LOCAL);
 
 const OFFLINE: BackendSpec = { kind: 'offline' };
@@ -50,11 +51,17 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   if (problem) throw ApplicationFailure.nonRetryable(`invalid episode input: ${problem}`, 'InvalidEpisodeInput');
   const { channel, episode, theme, seed, backends } = input;
   const ref = { channel, episode };
+  // Offline renders and the mux on the media workers; models, the writer and moderation on the remote ones.
+  const queues = taskQueues(workflowInfo().taskQueue);
+  const local: ActivityOptions = { ...LOCAL, taskQueue: queues.media };
+  const remote: ActivityOptions = { ...REMOTE, taskQueue: input.remoteTaskQueue ?? queues.remote };
+  const writerOptions = (writer: EpisodeInput['backends']['writer']): ActivityOptions =>
+    ({ ...WRITER, taskQueue: writer.kind === 'offline' ? queues.media : remote.taskQueue });
   const progress: EpisodeProgress = { stage: 'writing', shotsTotal: input.shots, shotsDone: 0, prompts: [], steps: [] };
   setHandler(episodeProgressQuery, () => progress);
   const say = (line: string) => setCurrentDetails(`**${channel} #${episode}** — ${line}`);
   // Histories recorded before moderation existed replay without it (and without the writer fallback).
-  const moderator = patched(MODERATION_PATCH) ? new EpisodeModerator(input, WRITER) : undefined;
+  const moderator = patched(MODERATION_PATCH) ? new EpisodeModerator(input, { ...WRITER, taskQueue: remote.taskQueue }) : undefined;
   if (moderator) {
     say('checking the theme');
     await moderator.checkTheme();
@@ -62,7 +69,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   say('writing the shot list');
 
   const writeList = (writer: EpisodeInput['backends']['writer'], summary: string) => acts.writeShotList.executeWithOptions(
-    { ...WRITER, summary: `shot list (${summary}): ${input.shots} shots` },
+    { ...writerOptions(writer), summary: `shot list (${summary}): ${input.shots} shots` },
     [{ ...ref, theme, shots: input.shots, seed, writer }],
   );
   let list: ShotList;
@@ -91,7 +98,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     shot?: number,
   ): Promise<MediaResult> {
     const spec = backends[cap];
-    const opts = spec.kind === 'offline' ? LOCAL : { ...REMOTE, taskQueue: input.remoteTaskQueue };
+    const opts = spec.kind === 'offline' ? local : remote;
     try {
       const r = await call(spec, { ...opts, summary: `${summary} (${spec.kind})` });
       progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined });
@@ -99,7 +106,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     } catch (err) {
       if (isCancellation(err) || spec.kind === 'offline') throw err;
       const reason = failureMessage(err);
-      const r = await call(OFFLINE, { ...LOCAL, summary: `${summary} (offline fallback)` });
+      const r = await call(OFFLINE, { ...local, summary: `${summary} (offline fallback)` });
       progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined, degraded: { from: spec.kind, reason } });
       return r;
     }
@@ -133,7 +140,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   const song = await music;
   progress.stage = 'muxing';
   say('muxing');
-  const manifest = await acts.muxEpisode.executeWithOptions({ ...LOCAL, summary: `mux ${input.shots} shots + music` }, [{
+  const manifest = await acts.muxEpisode.executeWithOptions({ ...local, summary: `mux ${input.shots} shots + music` }, [{
     ...ref,
     workflowId: workflowInfo().workflowId,
     theme,

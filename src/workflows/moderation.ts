@@ -1,9 +1,10 @@
 // How workflows call the `moderate` activity (docs/moderation.md): one place for its options, the failure
 // a refused theme raises, and the patch id that keeps histories recorded before moderation replaying.
-import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
 import type { ModerationSource, ModerationVerdict } from '../activities/moderation/index';
 import { THEME_REJECTED, themeRejectedMessage } from '../shared/theme';
+import { taskQueues } from '../shared/taskQueues';
 
 /** patched() id: code paths that moderate, absent from histories recorded before moderation existed. */
 export const MODERATION_PATCH = 'moderation-v1';
@@ -27,13 +28,13 @@ export const VIEWER_MODERATION_OPTIONS: ActivityOptions = {
 const { moderate: moderateActivity } = proxyActivities<Pick<Activities, 'moderate'>>(MODERATION_OPTIONS);
 
 /**
- * Checks one text. `what` labels the activity in the Web UI (never the text itself); `taskQueue` is the
- * remote queue when the channel or episode names one, like other remote steps.
+ * Checks one text, on the remote workers. `what` labels the activity in the Web UI (never the text itself);
+ * `taskQueue` is the remote queue when the channel or episode names its own, like other remote steps.
  */
 export function moderateText(text: string, source: ModerationSource, what: string, taskQueue?: string): Promise<ModerationVerdict> {
   const options = source === 'viewer' ? VIEWER_MODERATION_OPTIONS : MODERATION_OPTIONS;
   return moderateActivity.executeWithOptions(
-    { ...options, ...(taskQueue ? { taskQueue } : {}), summary: `moderate ${what} (${source}, ${text.length} chars)` },
+    { ...options, taskQueue: taskQueue ?? taskQueues(workflowInfo().taskQueue).remote, summary: `moderate ${what} (${source}, ${text.length} chars)` },
     [{ text, source }],
   );
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
-import { createWorker, workflowsPath } from '../../src/workers/worker';
+import { createWorker, workflowsPath, type WebtvWorker } from '../../src/workers/worker';
 import type { ActivityDeps } from '../../src/activities/index';
 
 export interface TestTemporal {
@@ -17,7 +17,7 @@ export interface TestTemporal {
   nativeConnection: NativeConnection;
   tmpDir: string;
   /** A worker on a fresh task queue, running until stop(). */
-  startWorker(deps: ActivityDeps, opts?: { taskQueue?: string }): Promise<{ worker: Worker; taskQueue: string; stop(): Promise<void> }>;
+  startWorker(deps: ActivityDeps, opts?: { taskQueue?: string }): Promise<{ worker: WebtvWorker; taskQueue: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import fs from 'node:fs/promises';
 import type { ActivityDeps } from '../index';
 import { probe } from '../ffmpeg';
-import { channelWorkflowId, SLOT_COUNT, type SlotOpened } from '../../shared/channel';
+import { channelWorkflowId, SLOT_COUNT, type AirClaim, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
 import { airFormatProblems, h264ParameterSets } from './airFormat';
 import { firstAudioPacketSec } from './airAudio';
@@ -37,6 +37,12 @@ function activitySignal(): AbortSignal | undefined {
 }
 
 export function createBroadcastActivities(deps: ActivityDeps) {
+  /** Runs on the shared air queue (or a host's own, to check it is there): answers which host took it. */
+  async function claimAir(input: { channel: string }): Promise<AirClaim> {
+    if (!deps.air) throw ApplicationFailure.nonRetryable(`this worker has no air role, so it cannot take ${input.channel}'s air: run \`webtv worker --roles air\``, 'NoAirRole');
+    return { ...deps.air };
+  }
+
   async function prepareAir(input: { channel: string }): Promise<AirSlots> {
     const air = airPaths(deps.dataDir, input.channel);
     await fs.mkdir(air.dir, { recursive: true });
@@ -126,5 +132,5 @@ export function createBroadcastActivities(deps: ActivityDeps) {
     );
   }
 
-  return { prepareAir, swapSlot, retainEpisodes, onAir };
+  return { claimAir, prepareAir, swapSlot, retainEpisodes, onAir };
 }

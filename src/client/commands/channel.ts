@@ -1,4 +1,4 @@
-// `webtv channel start|stop|list|theme|pause|resume|skip|status`: drives a channel workflow through Temporal.
+// `webtv channel start|stop|list|theme|pause|resume|skip|status|move-air`: drives a channel workflow through Temporal.
 import { channelNameProblem } from '../../shared/validation';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { formatChannelList, listChannels } from '../channelList';
@@ -11,7 +11,8 @@ import { readSettings } from '../../config';
 import { connectClient, temporalTarget } from '../../temporal/connection';
 import { loadChannelBackends } from '../../activities/gradio/config';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
-import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
+import { moveAirUpdate, pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
+import { hostIdProblem } from '../../shared/taskQueues';
 import { checkTheme, themeRejection } from '../../shared/theme';
 import type { EpisodeBackends } from '../../shared/types';
 
@@ -22,6 +23,7 @@ const USAGE = `usage:
   webtv channel theme <name> "<new theme>"
   webtv channel pause|resume|skip <name>
   webtv channel status <name> [--json]
+  webtv channel move-air <name> [--to <host>]   air from another host's air worker (when its host is gone for good)
   webtv channel suggestions <name> [remove|ban <id>]   (see "webtv channel suggestions --help")`;
 
 class UsageError extends Error {}
@@ -57,6 +59,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now(), upcoming: Comin
     `making    ${s.producing.length ? s.producing.map((p) => `episode ${p.episode}`).join(', ') : 'nothing'}`,
     `episodes  ${s.made} made, ${s.failed} failed, ${s.aired} aired, ${s.skipped} skipped`,
     `backends  ${Object.entries(s.backends).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    ...(s.air ? [`air host  ${s.air.host} (task queue ${s.air.queue})`] : []),
   ];
   if (s.viewers !== undefined && s.viewers !== null) lines.push(`watching  ${s.viewers}`);
   lines.push(`coming up ${upcoming.length ? upcoming.map((c) => `${localTime(c.at)} ${c.theme.slice(0, 60)}`).join('\n          ') : 'nothing scheduled'}`);
@@ -96,6 +99,7 @@ async function dispatch(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'no-broadcast': { type: 'boolean' },
       audience: { type: 'boolean' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -104,7 +108,7 @@ async function dispatch(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!['start', 'stop', 'list', 'theme', 'pause', 'resume', 'skip', 'status'].includes(action)) throw new UsageError(`unknown action "${action}"`);
+  if (!['start', 'stop', 'list', 'theme', 'pause', 'resume', 'skip', 'status', 'move-air'].includes(action)) throw new UsageError(`unknown action "${action}"`);
   const name = action === 'list' ? '' : channelArg(nameArg);
   const settings = readSettings();
   const { client, connection } = await connectClient(temporalTarget());
@@ -165,6 +169,23 @@ async function dispatch(argv: string[]): Promise<number> {
           }
           if (err instanceof WorkflowUpdateFailedError) {
             console.error(`webtv channel: theme rejected: ${(err.cause as Error)?.message ?? err.message}`);
+            return 1;
+          }
+          throw err;
+        }
+      }
+      case 'move-air': {
+        if (values.to !== undefined) {
+          const problem = hostIdProblem(values.to);
+          if (problem) throw new UsageError(`--to: ${problem}`);
+        }
+        try {
+          const moved = await handle.executeUpdate(moveAirUpdate, { args: [values.to === undefined ? {} : { host: values.to }] });
+          console.log(`${name} now airs from host ${moved.host} (task queue ${moved.queue})${moved.from ? `; it left ${moved.from}` : ''}`);
+          return 0;
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) {
+            console.error(`webtv channel: could not move ${name}'s air: ${(err.cause as Error)?.message ?? err.message}`);
             return 1;
           }
           throw err;

@@ -30,8 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   });
   console.error(`Temporal dev server at ${server.address}; Web UI at ${server.uiUrl}`);
   const connection = await connectWorker(devServerTarget(server.address));
-  const worker = await createWorker({ connection, taskQueue: settings.taskQueue, deps: activityDepsFromEnv(settings.dataDir) });
-  console.error(`worker on task queue "${settings.taskQueue}", data in ${settings.dataDir}. Ctrl-C stops everything.`);
+  const worker = await createWorker({ connection, taskQueue: settings.taskQueue, airHost: settings.airHost, deps: activityDepsFromEnv(settings.dataDir) });
+  console.error(`worker (${worker.roles.join(', ')}) on task queues ${worker.queues.map((q) => q.taskQueue).join(', ')}, data in ${settings.dataDir}. Ctrl-C stops everything.`);
   // The SDK's worker shuts down on SIGINT/SIGTERM by itself; then the server goes.
   await worker.run();
   await connection.close();

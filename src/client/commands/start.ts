@@ -18,12 +18,16 @@ import { startWebServer } from '../web/server';
 import { ViewerCount } from '../web/viewerCount';
 import { startViewerReports } from '../viewerReport';
 import { fontFileFromEnv, preflightPasses, type PortNeed, type PreflightNeeds } from '../../preflight/index';
+import type { Role } from '../../shared/taskQueues';
 
 export interface StackOptions {
   dataDir: string;
   /** An existing Temporal Service (address, namespace, TLS, API key); when unset a dev server is started. */
   temporal?: TemporalTarget;
   taskQueue: string;
+  /** The worker roles this process runs (WEBTV_ROLES; default all three) and its air host id (WEBTV_AIR_HOST). */
+  roles?: Role[];
+  airHost?: string;
   channel: string;
   bind: string;
   ports: { temporal: number; temporalUi: number; rtmp: number; flv: number; web: number };
@@ -61,6 +65,8 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     dataDir: s.dataDir,
     ...(temporal.configured ? { temporal } : {}),
     taskQueue: s.taskQueue,
+    roles: s.roles,
+    airHost: s.airHost,
     channel: env.WEBTV_CHANNEL || 'default',
     bind: env.WEBTV_BIND || '127.0.0.1',
     ports: {
@@ -113,6 +119,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       connection: nativeConnection,
       namespace: target.namespace,
       taskQueue: o.taskQueue,
+      ...(o.roles ? { roles: o.roles } : {}),
+      ...(o.airHost ? { airHost: o.airHost } : {}),
       deps: {
         ...activityDepsFromEnv(o.dataDir),
         broadcast: { rtmpBase: rtmp.rtmpBase, publishSecret: rtmp.secret, hlsDir, extraRtmp: o.extraRtmp },

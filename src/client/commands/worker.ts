@@ -1,21 +1,52 @@
-// `webtv worker`: a worker on the task queue, against the Temporal Service the environment or profile names.
+// `webtv worker [--roles media,remote,air]`: one worker process against the Temporal Service the environment
+// or profile names. It runs the workflows, plus the roles asked for, each on its own task queue.
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config';
 import { connectWorker, temporalTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
 import { fontFileFromEnv, preflightPasses } from '../../preflight/index';
+import { parseRoles } from '../../shared/taskQueues';
+
+const USAGE = `usage: webtv worker [--roles media,remote,air] [--task-queue <base>]
+  media   offline renderers, the mux, probes (CPU; one slot per core, two over)
+  remote  Gradio apps, the OpenAI-compatible writer, moderation (network-bound; many at once)
+  air     the on-air ffmpeg, slot swaps and retention of this host's air folder (WEBTV_AIR_HOST names the host)
+Default: all three (or WEBTV_ROLES). Every worker also runs the workflows.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { 'task-queue': { type: 'string' } }, strict: true });
+  let values: { roles?: string; 'task-queue'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { roles: { type: 'string' }, 'task-queue': { type: 'string' }, help: { type: 'boolean' } }, strict: true }));
+  } catch (err) {
+    console.error(`webtv worker: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const settings = readSettings();
+  let roles = settings.roles;
+  if (values.roles !== undefined) {
+    try {
+      roles = parseRoles(values.roles);
+    } catch (err) {
+      console.error(`webtv worker: ${(err as Error).message}\n${USAGE}`);
+      return 2;
+    }
+  }
+  // A remote-only worker runs no heavy ffmpeg, but it still probes what the apps return.
   if (!(await preflightPasses('worker', { media: true, fontFile: fontFileFromEnv() }))) return 1;
   installWorkerRuntime(settings);
   const taskQueue = values['task-queue'] ?? settings.taskQueue;
   const target = temporalTarget();
   const connection = await connectWorker(target);
-  const worker = await createWorker({ connection, namespace: target.namespace, taskQueue, deps: activityDepsFromEnv(settings.dataDir) });
-  console.error(`worker on task queue "${taskQueue}" at ${target.describe}, data in ${settings.dataDir}`);
+  const worker = await createWorker({
+    connection, namespace: target.namespace, taskQueue, roles, airHost: settings.airHost, deps: activityDepsFromEnv(settings.dataDir),
+  });
+  console.error(`worker (${roles.join(', ')}) at ${target.describe}, data in ${settings.dataDir}; task queues:`);
+  for (const q of worker.queues) console.error(`  ${q.taskQueue.padEnd(32)} ${q.role === 'workflows' ? 'workflows, channel control' : q.role}  (identity "${q.identity}")`);
   await worker.run();
   await connection.close();
   return 0;

@@ -1,0 +1,149 @@
+// Worker roles as several machines on one box: a media, a remote and two air `webtv worker` processes, each
+// with its own data directory and air host id, against one real Temporal dev server and RTMP server. A
+// channel's steps run where their role is (seen in the histories' worker identities), its air stays on the
+// host it claimed, and when that host dies for good, `webtv channel move-air` puts it back on air elsewhere.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa, type ResultPromise } from 'execa';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
+import { startTestRtmp, streamIsOn } from './helpers/rtmp';
+import { startChannel } from '../src/client/channelStart';
+import { broadcastWorkflowId, channelWorkflowId, episodeWorkflowId, type ChannelStatus } from '../src/shared/channel';
+import { statusQuery } from '../src/shared/channelMessages';
+import { taskQueues } from '../src/shared/taskQueues';
+
+const BASE = 'roles';
+const CHANNEL = 'roles';
+let t: TestTemporal;
+let rtmp: Awaited<ReturnType<typeof startTestRtmp>>;
+const procs: { name: string; proc: ResultPromise; dataDir: string }[] = [];
+
+function startWorker(name: string, roles: string, env: Record<string, string> = {}) {
+  const dataDir = path.join(t.tmpDir, name);
+  // detached: its own process group, so killing the "machine" takes its ffmpeg with it.
+  const proc = execa('node', ['bin/webtv.js', 'worker', '--roles', roles], {
+    env: { TEMPORAL_ADDRESS: t.server.address, WEBTV_TASK_QUEUE: BASE, WEBTV_DATA_DIR: dataDir, ...env },
+    reject: false, all: true, detached: true, cleanup: true,
+  });
+  const w = { name, proc, dataDir };
+  procs.push(w);
+  return w;
+}
+
+const air = (host: string) => ({ WEBTV_AIR_HOST: host, WEBTV_RTMP_URL: rtmp.rtmpBase, WEBTV_PUBLISH_SECRET: rtmp.secret });
+
+before(async () => {
+  t = await startTemporal();
+  rtmp = await startTestRtmp(t.tmpDir);
+});
+after(async () => {
+  for (const { proc } of procs) {
+    try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone */ }
+  }
+  await Promise.allSettled(procs.map((p) => p.proc));
+  await rtmp?.stop();
+  await t?.stop();
+});
+
+/** activity type → the identities of the workers that started it, from a workflow's history. */
+async function whoRan(client: Client, workflowId: string): Promise<Map<string, Set<string>>> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const typeOf = new Map<string, string>();
+  const out = new Map<string, Set<string>>();
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) typeOf.set(String(e.eventId), scheduled.activityType!.name!);
+    const started = e.activityTaskStartedEventAttributes;
+    if (started) {
+      const type = typeOf.get(String(started.scheduledEventId))!;
+      if (!out.has(type)) out.set(type, new Set());
+      out.get(type)!.add(started.identity!);
+    }
+  }
+  return out;
+}
+
+const status = () => t.client.workflow.getHandle(channelWorkflowId(CHANNEL)).query(statusQuery);
+
+test('webtv worker refuses an unknown role, naming the roles', async () => {
+  const r = await execa('node', ['bin/webtv.js', 'worker', '--roles', 'media,gpu'], { env: { TEMPORAL_ADDRESS: t.server.address }, reject: false });
+  assert.equal(r.exitCode, 2);
+  assert.match(r.stderr, /unknown role "gpu" in --roles: the roles are media, remote, air/);
+  const bad = await execa('node', ['bin/webtv.js', 'worker'], { env: { TEMPORAL_ADDRESS: t.server.address, WEBTV_AIR_HOST: 'studio a' }, reject: false });
+  assert.notEqual(bad.exitCode, 0);
+  assert.match(bad.stderr, /WEBTV_AIR_HOST is invalid: an air host id is 1-63 letters/);
+});
+
+test('each role runs its own steps, air stays on the host it claimed, and move-air puts the channel back on air elsewhere', async () => {
+  const media = startWorker('media', 'media');
+  const remote = startWorker('remote', 'remote');
+  const studioA = startWorker('studio-a', 'air', air('studio-a'));
+  const studioB = startWorker('studio-b', 'air', air('studio-b'));
+  const identityOf = (w: { proc: ResultPromise }) => new RegExp(`^webtv-\\w+ ${w.proc.pid}@`);
+
+  await startChannel(t.client, BASE, {
+    channel: CHANNEL, shots: 1, targetReady: 1, retainEpisodes: 2,
+    backends: { interpolate: { kind: 'offline', mode: 'blend' } },
+  });
+  const first = await waitFor('an episode on air', async () => {
+    const s = await status().catch(() => undefined);
+    return s?.onAir?.episode && s.air ? s : undefined;
+  }, 300_000, 1_000);
+  const onHost = first.air!.host;
+  const [home, other] = onHost === 'studio-a' ? [studioA, studioB] : [studioB, studioA];
+  assert.equal(first.air!.queue, taskQueues(BASE).airHost(onHost));
+  assert.ok(await streamIsOn(rtmp.flvUrl(CHANNEL, '127.0.0.1'), 10), 'the channel is on air');
+
+  // Which worker ran each step: the Web UI shows these identities on every activity.
+  const episode = await whoRan(t.client, episodeWorkflowId(CHANNEL, first.onAir!.episode!.episode));
+  for (const step of ['writeShotList', 'generateShot', 'upscaleShot', 'interpolateShot', 'composeMusic', 'muxEpisode']) {
+    const ids = [...(episode.get(step) ?? [])];
+    assert.ok(ids.length > 0 && ids.every((id) => identityOf(media).test(id) && id.startsWith('webtv-media ')), `${step} ran on ${ids.join(', ')}`);
+  }
+  assert.ok([...episode.get('moderate')!].every((id) => identityOf(remote).test(id) && id.startsWith('webtv-remote ')), 'moderation ran on the remote worker');
+  const channelSteps = await whoRan(t.client, channelWorkflowId(CHANNEL));
+  for (const step of ['claimAir', 'prepareAir', 'swapSlot']) {
+    assert.ok([...channelSteps.get(step)!].every((id) => identityOf(home).test(id)), `${step} ran on the air host the channel claimed`);
+  }
+  const onAirBy = (await whoRan(t.client, broadcastWorkflowId(CHANNEL))).get('onAir')!;
+  assert.ok([...onAirBy].every((id) => identityOf(home).test(id) && id.startsWith('webtv-air ')), `onAir ran on ${[...onAirBy].join(', ')}`);
+
+  // Each machine wrote only what its role makes.
+  const channelDir = (w: { dataDir: string }) => path.join(w.dataDir, 'channels', CHANNEL);
+  assert.ok(fs.existsSync(path.join(channelDir(media), 'episodes')), 'the media worker made the episode');
+  assert.ok(fs.existsSync(path.join(channelDir(home), 'air')), 'the air folder is on the claimed host');
+  assert.ok(!fs.existsSync(path.join(channelDir(home), 'episodes')), 'the air host made no episode files');
+  assert.ok(!fs.existsSync(channelDir(other)), 'the other air host has nothing of this channel');
+  assert.ok(!fs.existsSync(channelDir(remote)), 'the remote worker wrote nothing for offline backends');
+
+  // Moving to a host with no air worker fails at once, saying what to do.
+  const cli = (...args: string[]) => execa('node', ['bin/webtv.js', 'channel', ...args], { env: { TEMPORAL_ADDRESS: t.server.address, WEBTV_TASK_QUEUE: BASE }, reject: false });
+  const ghost = await cli('move-air', CHANNEL, '--to', 'ghost');
+  assert.equal(ghost.exitCode, 1);
+  assert.match(ghost.stderr, /no air worker on host ghost answered within 30 s: start one there \(WEBTV_AIR_HOST=ghost webtv worker --roles air\)/);
+  assert.equal((await status()).air!.host, onHost, 'a failed move leaves air where it was');
+
+  // The air host dies for good, ffmpeg and all: the stream goes off.
+  process.kill(-home.proc.pid!, 'SIGKILL');
+  await home.proc;
+  await waitFor('the stream to go off', async () => !(await streamIsOn(rtmp.flvUrl(CHANNEL, '127.0.0.1'), 3)), 60_000, 500);
+  const airedBefore = (await status()).aired;
+
+  const moved = await cli('move-air', CHANNEL, '--to', other.name);
+  assert.equal(moved.exitCode, 0, moved.stderr);
+  assert.match(moved.stdout, new RegExp(`${CHANNEL} now airs from host ${other.name} \\(task queue ${BASE}-air-${other.name}\\); it left ${onHost}`));
+  await waitFor('the stream back on air from the other host', () => streamIsOn(rtmp.flvUrl(CHANNEL, '127.0.0.1'), 5), 120_000, 1_000);
+  const after = await waitFor('a new episode aired from the other host', async () => {
+    const s: ChannelStatus = await status();
+    return s.aired > airedBefore && s.onAir?.episode && !s.onAir.reair ? s : undefined;
+  }, 300_000, 1_000);
+  assert.equal(after.air!.host, other.name);
+  assert.ok(fs.existsSync(path.join(channelDir(other), 'air')), 'the air folder was made on the new host');
+  const lastOnAir = [...(await whoRan(t.client, broadcastWorkflowId(CHANNEL))).get('onAir')!];
+  assert.ok(lastOnAir.some((id) => identityOf(other).test(id)), `onAir now runs on ${other.name}: ${lastOnAir.join(', ')}`);
+  const st = (await cli('status', CHANNEL)).stdout;
+  assert.match(st, new RegExp(`air host  ${other.name} \\(task queue ${BASE}-air-${other.name}\\)`));
+});
