@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { HOST_ID_PATTERN, HOST_ID_RULE, ROLES, hostIdFrom, parseRoles, type Role } from './shared/taskQueues';
+import { HOST_ID_PATTERN, HOST_ID_RULE, hostIdFrom, parseRoles, type Role } from './shared/taskQueues';
 
 const schema = z.object({
   WEBTV_TASK_QUEUE: z.string().min(1).default('webtv'),
@@ -24,7 +24,8 @@ export interface Settings {
   logLevel: 'WARN' | 'INFO' | 'DEBUG';
   /** host:port of the worker's Prometheus exporter (Temporal SDK metrics), if any. */
   metricsAddress?: string;
-  roles: Role[];
+  /** WEBTV_ROLES, when set (unset: the command's default, all three roles). */
+  roles?: Role[];
   airHost: string;
 }
 
@@ -35,7 +36,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new Error(`environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
   }
   const e = parsed.data;
-  let roles: Role[] = [...ROLES];
+  let roles: Role[] | undefined;
   if (e.WEBTV_ROLES) {
     try {
       roles = parseRoles(e.WEBTV_ROLES);
@@ -44,7 +45,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     }
   }
   return {
-    roles,
+    ...(roles ? { roles } : {}),
     airHost: e.WEBTV_AIR_HOST ?? hostIdFrom(os.hostname()),
     taskQueue: e.WEBTV_TASK_QUEUE,
     dataDir: path.resolve(e.WEBTV_DATA_DIR),

@@ -68,10 +68,13 @@ async function whoRan(client: Client, workflowId: string): Promise<Map<string, S
 
 const status = () => t.client.workflow.getHandle(channelWorkflowId(CHANNEL)).query(statusQuery);
 
-test('webtv worker refuses an unknown role, naming the roles', async () => {
+test('webtv worker refuses an unknown role, an air role with no stream to publish, and a bad air host id', async () => {
   const r = await execa('node', ['bin/webtv.js', 'worker', '--roles', 'media,gpu'], { env: { TEMPORAL_ADDRESS: t.server.address }, reject: false });
   assert.equal(r.exitCode, 2);
   assert.match(r.stderr, /unknown role "gpu" in --roles: the roles are media, remote, air/);
+  const mute = await execa('node', ['bin/webtv.js', 'worker', '--roles', 'air'], { env: { TEMPORAL_ADDRESS: t.server.address }, reject: false });
+  assert.equal(mute.exitCode, 2, 'an air worker that cannot publish would take channels\' air and fail every onAir');
+  assert.match(mute.stderr, /the air role publishes the stream: set WEBTV_RTMP_URL/);
   const bad = await execa('node', ['bin/webtv.js', 'worker'], { env: { TEMPORAL_ADDRESS: t.server.address, WEBTV_AIR_HOST: 'studio a' }, reject: false });
   assert.notEqual(bad.exitCode, 0);
   assert.match(bad.stderr, /WEBTV_AIR_HOST is invalid: an air host id is 1-63 letters/);

@@ -6,13 +6,13 @@ import { connectWorker, temporalTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
 import { fontFileFromEnv, preflightPasses } from '../../preflight/index';
-import { parseRoles } from '../../shared/taskQueues';
+import { ROLES, parseRoles, type Role } from '../../shared/taskQueues';
 
 const USAGE = `usage: webtv worker [--roles media,remote,air] [--task-queue <base>]
   media   offline renderers, the mux, probes (CPU; one slot per core, two over)
   remote  Gradio apps, the OpenAI-compatible writer, moderation (network-bound; many at once)
   air     the on-air ffmpeg, slot swaps and retention of this host's air folder (WEBTV_AIR_HOST names the host)
-Default: all three (or WEBTV_ROLES). Every worker also runs the workflows.`;
+Default: all three (or WEBTV_ROLES); without WEBTV_RTMP_URL, media and remote. Every worker also runs the workflows.`;
 
 export async function run(argv: string[]): Promise<number> {
   let values: { roles?: string; 'task-queue'?: string; help?: boolean };
@@ -27,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const settings = readSettings();
-  let roles = settings.roles;
+  let roles: readonly Role[] | undefined = settings.roles;
   if (values.roles !== undefined) {
     try {
       roles = parseRoles(values.roles);
@@ -36,6 +36,20 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  const deps = activityDepsFromEnv(settings.dataDir);
+  // An air worker that cannot publish would take channels' air and fail every onAir: asked for, it is an
+  // error; by default, a worker without WEBTV_RTMP_URL runs the other roles.
+  if (!deps.broadcast) {
+    if (roles?.includes('air')) {
+      console.error('webtv worker: the air role publishes the stream: set WEBTV_RTMP_URL (e.g. rtmp://media-host:1935/live) and WEBTV_PUBLISH_SECRET, or run the other roles (--roles media,remote)');
+      return 2;
+    }
+    if (!roles) {
+      roles = ROLES.filter((r) => r !== 'air');
+      console.error('webtv worker: no WEBTV_RTMP_URL, so no air role: running media and remote');
+    }
+  }
+  roles ??= ROLES;
   // A remote-only worker runs no heavy ffmpeg, but it still probes what the apps return.
   if (!(await preflightPasses('worker', { media: true, fontFile: fontFileFromEnv() }))) return 1;
   installWorkerRuntime(settings);
@@ -43,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   const target = temporalTarget();
   const connection = await connectWorker(target);
   const worker = await createWorker({
-    connection, namespace: target.namespace, taskQueue, roles, airHost: settings.airHost, deps: activityDepsFromEnv(settings.dataDir),
+    connection, namespace: target.namespace, taskQueue, roles, airHost: settings.airHost, deps,
   });
   console.error(`worker (${roles.join(', ')}) at ${target.describe}, data in ${settings.dataDir}; task queues:`);
   for (const q of worker.queues) console.error(`  ${q.taskQueue.padEnd(32)} ${q.role === 'workflows' ? 'workflows, channel control' : q.role}  (identity "${q.identity}")`);
