@@ -43,6 +43,11 @@ export async function broadcastWorkflow(input: BroadcastInput): Promise<void> {
 
   let failuresInARow = 0;
   for (;;) {
+    // A restart or a move asked for while onAir was not running (e.g. during the back-off) applies now.
+    if (restartAt !== null) {
+      startSlot = restartAt;
+      restartAt = null;
+    }
     scope = new CancellationScope();
     try {
       await scope.run(() => onAir.executeWithOptions({ ...ON_AIR, taskQueue: airQueue }, [{ channel: input.channel, startSlot }]));
