@@ -16,15 +16,15 @@ const MEDIA_STEPS = ['generateShot', 'upscaleShot', 'interpolateShot', 'composeM
 export const ROLE_ACTIVITIES = {
   media: [...MEDIA_STEPS, 'writeShotList', 'muxEpisode'],
   remote: [...MEDIA_STEPS, 'writeShotList', 'moderate', 'rewriteShotPrompt'],
-  /** The host queue's activities; claimAir alone runs on the shared air queue. */
-  air: ['prepareAir', 'swapSlot', 'retainEpisodes', 'onAir'],
+  /** On the host's own queue; claimAir also runs on the shared air queue (the only one there). */
+  air: ['claimAir', 'prepareAir', 'swapSlot', 'retainEpisodes', 'onAir'],
 } as const satisfies Record<Role, readonly ActivityName[]>;
 
 /** Only talk to Temporal: they run beside the workflows, on the base queue, in every worker process. */
 export const CONTROL_ACTIVITIES = ['watchBroadcast', 'applyChannelTheme', 'channelStatus'] as const satisfies readonly ActivityName[];
 
 /** Every activity has a home: a new activity that is in no list fails the typecheck here. */
-type Homed = (typeof ROLE_ACTIVITIES)[Role][number] | (typeof CONTROL_ACTIVITIES)[number] | 'claimAir';
+type Homed = (typeof ROLE_ACTIVITIES)[Role][number] | (typeof CONTROL_ACTIVITIES)[number];
 const everyActivityHasARole: Record<Exclude<ActivityName, Homed>, never> = {};
 void everyActivityHasARole;
 
