@@ -1,35 +1,233 @@
-// docker-compose.yml is for users (no Docker engine here): validate its shape instead of running it.
+// docker-compose.yml is for users; there is no Docker engine here. So: check its shape against what the
+// product needs, syntax-check the scripts it mounts, and let the Docker Compose CLI itself load and
+// interpolate it (`config` needs no engine; .ci/run installs Debian's docker-compose for it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parse } from 'yaml';
+import { CHANNEL_SEARCH_ATTRIBUTES } from '../src/shared/searchAttributes';
 
-const compose = parse(fs.readFileSync('docker-compose.yml', 'utf8'));
+const composeText = fs.readFileSync('docker-compose.yml', 'utf8');
+const compose = parse(composeText);
+const services = compose.services as Record<string, Service>;
 const dockerfile = fs.readFileSync('Dockerfile', 'utf8');
 
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  entrypoint?: string[];
+  environment?: Record<string, string | number>;
+  volumes?: string[];
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: { replicas?: number };
+  healthcheck?: { test: string[] };
+}
+
+const WEBTV_SERVICES = ['webtv', 'media', 'remote'];
+const env = (name: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, String(v)]));
+
+/** The host file a service mounts at `target` (e.g. ./compose/temporal for /scripts). */
+function mountedHostPath(service: string, target: string): string {
+  const mount = (services[service].volumes ?? []).find((v) => v.split(':')[1] === target);
+  assert.ok(mount, `${service} mounts something at ${target}`);
+  return mount.split(':')[0];
+}
+
+/** The lines of one service's block in the raw file (comments are not in the parsed YAML). */
+function serviceBlock(name: string): string {
+  const lines = composeText.split('\n');
+  const start = lines.indexOf(`  ${name}:`);
+  assert.ok(start >= 0, `service ${name} in the raw file`);
+  const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
 describe('docker-compose.yml', () => {
-  it('brings up PostgreSQL, Temporal, its Web UI, the channel and extra workers', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ['postgresql', 'temporal', 'temporal-ui', 'webtv', 'worker']);
-    for (const s of ['webtv', 'worker']) {
-      assert.equal(compose.services[s].build, '.');
-      assert.equal(compose.services[s].environment.TEMPORAL_ADDRESS, 'temporal:7233');
-      assert.ok(compose.services[s].volumes.includes('media:/data'), `${s} shares the media volume`);
+  it('brings up PostgreSQL, Temporal with its setup steps and Web UI, SeaweedFS, and AI WebTV by role', () => {
+    assert.deepEqual(Object.keys(services).sort(), [
+      'media', 'postgresql', 'remote', 'seaweedfs', 'temporal', 'temporal-namespace-setup', 'temporal-schema-setup',
+      'temporal-ui', 'webtv',
+    ]);
+    for (const s of WEBTV_SERVICES) {
+      assert.equal(services[s].build, '.', `${s} is built from the repository's Dockerfile`);
+      assert.equal(env(s).TEMPORAL_ADDRESS, 'temporal:7233');
+      assert.equal(services[s].depends_on?.['temporal-namespace-setup']?.condition, 'service_completed_successfully',
+        `${s} starts once the namespace and search attributes exist`);
+      assert.equal(services[s].depends_on?.seaweedfs?.condition, 'service_healthy', `${s} starts once the store answers`);
     }
-    assert.deepEqual(compose.services.webtv.command, ['start']);
-    assert.deepEqual(compose.services.worker.command, ['worker']);
-    assert.equal(compose.services['temporal-ui'].environment.TEMPORAL_ADDRESS, 'temporal:7233');
+    assert.equal(env('temporal-ui').TEMPORAL_ADDRESS, 'temporal:7233');
   });
 
-  it('publishes the default ports of npm start', () => {
-    assert.deepEqual(compose.services.webtv.ports, ['1935:1935', '8000:8000', '8080:8080']);
-    assert.deepEqual(compose.services['temporal-ui'].ports, ['8233:8080']);
+  it('pins every image to a version tag, and uses temporalio/server with admin-tools instead of the deprecated auto-setup', () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (WEBTV_SERVICES.includes(name)) continue;
+      assert.ok(s.image, `${name} has an image`);
+      assert.match(s.image, /^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9][\w.-]*$/, `${name}: ${s.image} is pinned to a tag`);
+      assert.notEqual(s.image.split(':')[1], 'latest', `${name}: ${s.image} is not :latest`);
+      assert.ok(!s.image.includes('auto-setup'), `${name}: ${s.image} is not the deprecated temporalio/auto-setup`);
+    }
+    assert.doesNotMatch(composeText, /auto-setup/);
+    const version = services.temporal.image!.split(':')[1];
+    assert.equal(services.temporal.image, `temporalio/server:${version}`);
+    assert.equal(services['temporal-schema-setup'].image, `temporalio/admin-tools:${version}`, 'schema tools match the server');
+    assert.equal(services['temporal-namespace-setup'].image, `temporalio/admin-tools:${version}`);
+    assert.match(services.seaweedfs.image!, /^chrislusf\/seaweedfs:\d+\.\d+$/);
+  });
+
+  it('sets up the schema before the server starts, and the namespace and search attributes after it is healthy', () => {
+    const schema = services['temporal-schema-setup'];
+    assert.equal(schema.depends_on?.postgresql?.condition, 'service_healthy');
+    assert.equal(services.temporal.depends_on?.['temporal-schema-setup']?.condition, 'service_completed_successfully');
+    assert.deepEqual(services.postgresql.healthcheck?.test, ['CMD-SHELL', 'pg_isready -U temporal']);
+    assert.ok(services.temporal.healthcheck, 'temporal has a health check the later steps wait on');
+    assert.equal(services['temporal-namespace-setup'].depends_on?.temporal?.condition, 'service_healthy');
+    assert.equal(services['temporal-ui'].depends_on?.temporal?.condition, 'service_healthy');
+
+    // The server reads its dynamic config from the mounted folder (the image carries none).
+    const dynamicDir = mountedHostPath('temporal', '/etc/temporal/config/dynamicconfig');
+    const dynamicFile = env('temporal').DYNAMIC_CONFIG_FILE_PATH;
+    assert.match(dynamicFile, /^config\/dynamicconfig\//);
+    assert.ok(parse(fs.readFileSync(path.join(dynamicDir, path.basename(dynamicFile)), 'utf8')), 'the dynamic config file exists and is YAML');
+
+    const script = (service: string): string => {
+      assert.deepEqual(services[service].entrypoint, ['/bin/sh']);
+      const [inContainer] = services[service].command!;
+      const file = path.join(mountedHostPath(service, path.posix.dirname(inContainer)), path.posix.basename(inContainer));
+      const check = spawnSync('sh', ['-n', file], { encoding: 'utf8' });
+      assert.equal(check.status, 0, `${file} parses as sh: ${check.stderr}`);
+      return fs.readFileSync(file, 'utf8');
+    };
+    const setupSchema = script('temporal-schema-setup');
+    assert.match(setupSchema, /^for db in temporal:temporal temporal_visibility:visibility; do$/m, 'both databases: history and visibility');
+    for (const step of ['create', 'setup-schema -v 0.0', 'update-schema -d "/etc/temporal/schema/postgresql/v12/']) {
+      assert.ok(setupSchema.includes(step), `schema setup runs ${step}`);
+    }
+
+    const setupNamespace = script('temporal-namespace-setup');
+    assert.equal(env('temporal-namespace-setup').DEFAULT_NAMESPACE, 'default');
+    assert.match(setupNamespace, /temporal operator namespace create -n "\$NAMESPACE"/);
+    assert.match(setupNamespace, /temporal operator search-attribute create -n "\$NAMESPACE" --name "\$1" --type Keyword/);
+    const registered = setupNamespace.match(/^for name in (.+); do$/m)?.[1].split(' ');
+    assert.deepEqual(registered, [...CHANNEL_SEARCH_ATTRIBUTES], 'the search attributes the channel sets (src/shared/searchAttributes.ts)');
+  });
+
+  it('runs each worker role in its own service: air with the servers on host "studio", media with replicas, remote', () => {
+    assert.deepEqual(services.webtv.command, ['start']);
+    assert.equal(env('webtv').WEBTV_ROLES, 'air');
+    assert.equal(env('webtv').WEBTV_AIR_HOST, 'studio', 'the air host id survives a new container');
+    assert.equal(env('webtv').WEBTV_BIND, '0.0.0.0');
+
+    assert.deepEqual(services.media.command, ['worker', '--roles', 'media']);
+    assert.equal(services.media.deploy?.replicas, 2);
+    assert.deepEqual(services.remote.command, ['worker', '--roles', 'remote']);
+    for (const s of ['media', 'remote']) {
+      assert.equal(env(s).WEBTV_ROLES, undefined, `${s} takes its role from --roles`);
+      assert.equal(env(s).WEBTV_AIR_HOST, undefined, `${s} runs no air role`);
+      assert.equal(services[s].ports, undefined, `${s} publishes no port (replicas could not share one)`);
+      assert.ok(!('container_name' in services[s]), `${s} can be scaled`);
+    }
+    // Model credentials go where the model calls run.
+    for (const k of ['OPENAI_API_KEY', 'HF_TOKEN']) {
+      assert.ok(k in env('remote'), `remote has ${k}`);
+      for (const s of ['webtv', 'media']) assert.ok(!(k in env(s)), `${s} has no ${k}`);
+    }
+  });
+
+  it('stores episodes in SeaweedFS through the standard AWS variables, with one identity and no anonymous access', () => {
+    const weed = services.seaweedfs;
+    assert.equal(weed.command?.[0], 'mini');
+    assert.ok(weed.command?.includes('-bucket=webtv'), 'the bucket is made at start');
+    assert.ok(weed.volumes?.includes('store:/data'));
+    assert.equal(weed.ports, undefined, 'the store is reached only inside the compose network');
+    assert.match(weed.healthcheck!.test.join(' '), /http:\/\/localhost:8333\/healthz/);
+    for (const s of WEBTV_SERVICES) {
+      const e = env(s);
+      assert.equal(e.WEBTV_STORE, 's3://webtv/');
+      assert.equal(e.AWS_ENDPOINT_URL_S3, 'http://seaweedfs:8333');
+      assert.ok(e.AWS_REGION, `${s} names a region (the SDK needs one)`);
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+        assert.equal(e[k], env('seaweedfs')[k], `${s}.${k} is the identity SeaweedFS was started with`);
+      }
+    }
+  });
+
+  it('shares the media volume only among webtv, media and remote, and says it lasts until intermediates move to the store', () => {
+    const mounting = Object.entries(services).filter(([, s]) => (s.volumes ?? []).some((v) => v.startsWith('media:'))).map(([n]) => n);
+    assert.deepEqual(mounting.sort(), ['media', 'remote', 'webtv']);
+    for (const s of WEBTV_SERVICES) {
+      assert.ok(services[s].volumes!.includes('media:/data'));
+      assert.match(serviceBlock(s), /# Shared media volume, until intermediate shot files move to the store[^\n]*\n(?:\s*#[^\n]*\n)*\s*- media:\/data/,
+        `${s}: the comment above the mount says why it is still shared`);
+    }
+    assert.match(composeText, /# Shared by webtv, media and remote only until intermediate shot files move to the store[^\n]*\n(?:\s*#[^\n]*\n)*\s*media:\n/);
+  });
+
+  it('publishes the default ports of npm start and the Web UI', () => {
+    assert.deepEqual(services.webtv.ports, ['1935:1935', '8000:8000', '8080:8080']);
+    assert.deepEqual(services['temporal-ui'].ports, ['8233:8080']);
+    assert.deepEqual(services.temporal.ports, ['7233:7233']);
   });
 
   it('takes every secret from the environment, never a literal', () => {
-    for (const s of ['webtv', 'worker']) {
-      for (const [k, v] of Object.entries(compose.services[s].environment as Record<string, string>)) {
-        if (/TOKEN|SECRET|KEY/.test(k)) assert.match(String(v), /^\$\{[A-Z_]+(:[-?].*)?\}$/, `${s}.${k}`);
+    const checked: string[] = [];
+    for (const name of Object.keys(services)) {
+      for (const [k, v] of Object.entries(env(name))) {
+        if (!/PASSWORD|PWD|TOKEN|SECRET|KEY/.test(k)) continue;
+        // Required (${VAR:?how to set it}) or optional with an empty default (${VAR:-}): never a value.
+        assert.match(v, /^\$\{[A-Z][A-Z0-9_]*(:\?[^}]+|:-)\}$/, `${name}.${k}`);
+        checked.push(`${name}.${k}`);
       }
+    }
+    for (const k of ['postgresql.POSTGRES_PASSWORD', 'temporal.POSTGRES_PWD', 'temporal-schema-setup.SQL_PASSWORD',
+      'seaweedfs.AWS_SECRET_ACCESS_KEY', 'webtv.WEBTV_CONTROL_TOKEN', 'webtv.WEBTV_PUBLISH_SECRET', 'remote.OPENAI_API_KEY']) {
+      assert.ok(checked.includes(k), `${k} is set, from the environment`);
+    }
+    const ignored = (file: string) => fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim());
+    assert.ok(ignored('.dockerignore').includes('.env'), 'the image never carries the .env of secrets (Dockerfile copies the folder)');
+    assert.ok(ignored('.gitignore').includes('.env'), '.env is never committed');
+  });
+
+  it('loads and interpolates with the Docker Compose CLI: complete with the secrets set, refused with a hint without them', () => {
+    const cli = composeCli();
+    assert.ok(cli, 'no Docker Compose CLI: install the compose plugin or Debian\'s docker-compose (.ci/run does)');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-compose-'));
+    try {
+      // An empty env file and a bare environment, so a developer's .env or shell cannot change the result.
+      const envFile = path.join(dir, 'empty.env');
+      fs.writeFileSync(envFile, '');
+      const secrets = {
+        WEBTV_CONTROL_TOKEN: 'token-1', WEBTV_PUBLISH_SECRET: 'secret-2', POSTGRES_PASSWORD: 'password-3',
+        AWS_ACCESS_KEY_ID: 'key-4', AWS_SECRET_ACCESS_KEY: 'secret-5',
+      };
+      const run = (extra: Record<string, string>) => spawnSync(cli.cmd, [...cli.args, '--env-file', envFile, '-f', 'docker-compose.yml', 'config'], {
+        encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir, ...extra }, timeout: 60_000,
+      });
+
+      const ok = run(secrets);
+      assert.equal(ok.status, 0, `${cli.cmd} ${cli.args.join(' ')} config: ${ok.stderr}`);
+      const resolved = parse(ok.stdout).services as Record<string, Service>;
+      assert.deepEqual(Object.keys(resolved).sort(), Object.keys(services).sort());
+      assert.equal(resolved.media.deploy?.replicas, 2);
+      assert.equal(resolved.temporal.depends_on?.['temporal-schema-setup']?.condition, 'service_completed_successfully');
+      assert.equal(resolved.webtv.environment?.WEBTV_PUBLISH_SECRET, 'secret-2');
+      assert.equal(resolved.temporal.environment?.POSTGRES_PWD, 'password-3');
+      assert.equal(resolved.media.environment?.AWS_SECRET_ACCESS_KEY, 'secret-5');
+      assert.equal(resolved.remote.environment?.OPENAI_API_KEY ?? '', '', 'an optional secret left unset stays empty');
+
+      for (const missing of Object.keys(secrets)) {
+        const rest = Object.fromEntries(Object.entries(secrets).filter(([k]) => k !== missing));
+        const refused = run(rest);
+        assert.notEqual(refused.status, 0, `config without ${missing} is refused`);
+        assert.match(refused.stderr, new RegExp(`set ${missing} in \\.env`), `the error says to set ${missing}`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -40,6 +238,15 @@ describe('docker-compose.yml', () => {
     assert.ok(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies.tsx, 'tsx is a runtime dependency (the image omits dev dependencies)');
   });
 });
+
+/** `docker compose` (the plugin) if present, else the standalone `docker-compose`. */
+function composeCli(): { cmd: string; args: string[] } | null {
+  for (const c of [{ cmd: 'docker', args: ['compose'] }, { cmd: 'docker-compose', args: [] }]) {
+    const v = spawnSync(c.cmd, [...c.args, 'version'], { encoding: 'utf8' });
+    if (v.status === 0) return c;
+  }
+  return null;
+}
 
 describe('docker-compose.gpu.yml (the model server)', () => {
   const gpu = parse(fs.readFileSync('docker-compose.gpu.yml', 'utf8'));
