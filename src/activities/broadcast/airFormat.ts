@@ -1,6 +1,6 @@
 // The gate an episode passes before it may air: the concat demuxer joins files without re-timing, so
-// every file must be in the one broadcast format with audio exactly as long as video (DESIGN.md:
-// longer audio drifted and left video gaps at every join).
+// every file must be in the one broadcast format with audio exactly as long as video (docs/broadcast.md,
+// "How it works": longer audio drifted and left video gaps at every join).
 import { execa } from 'execa';
 import { BROADCAST } from '../../shared/types';
 import type { ProbeResult } from '../ffmpeg';

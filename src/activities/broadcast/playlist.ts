@@ -1,7 +1,7 @@
 // The air folder of a channel: a fixed ffconcat playlist naming slot files, looped by the on-air ffmpeg,
 // and the atomic swap of what a slot file holds. ffmpeg never re-reads the playlist; it re-opens a slot
 // file each time its turn comes, so renaming a new episode onto a slot that is not on air changes what
-// airs next without touching the running process (DESIGN.md, "the live playlist swap").
+// airs next without touching the running process (docs/broadcast.md, "How it works").
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
