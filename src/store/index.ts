@@ -15,6 +15,11 @@ export function createStore(settings: StoreSettings, env: NodeJS.ProcessEnv = pr
   return new S3Store(settings.s3, new FileCache(settings.cache.dir, settings.cache.maxBytes));
 }
 
+/** The default: the data directory itself, where episode files already sit at their keys (no copies). */
+export function dataDirStore(dataDir: string): Store {
+  return new DirectoryStore(dataDir, 'WEBTV_DATA_DIR');
+}
+
 export function storeFromEnv(dataDir: string, env: NodeJS.ProcessEnv = process.env): Store {
   return createStore(storeSettingsFromEnv(dataDir, env), env);
 }

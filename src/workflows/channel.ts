@@ -37,6 +37,7 @@ function episodeRef(m: EpisodeManifest): EpisodeRef {
     theme: m.theme,
     degraded: m.degraded,
     shots: m.shots.map((s) => ({ prompt: s.prompt, durationSec: s.durationSec })),
+    ...(m.episodeFile ? { file: m.episodeFile } : {}),
   };
 }
 
@@ -239,7 +240,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     const episode = st.ready.shift();
     if (!episode) return;
     try {
-      const { inode } = await swapSlot({ channel, slot: next, source: episode.path });
+      const { inode } = await swapSlot({ channel, slot: next, source: episode.path, ...(episode.file ? { file: episode.file } : {}) });
       st.slots[next] = { inode, episode, fresh: true };
     } catch (err) {
       if (isCancellation(err)) throw err;
