@@ -102,7 +102,7 @@ export class S3Store implements Store {
       try {
         const res = await this.client.send(new GetObjectCommand({ Bucket: this.s.bucket, Key: this.objectKey(ref.key) }), { abortSignal: opts.signal });
         const out = fs.createWriteStream(tmp);
-        await pipeline(res.Body as Readable, out, { signal: opts.signal });
+        await pipeline(res.Body as Readable, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
         this.moved.downloaded += out.bytesWritten;
       } catch (err) {
         throw this.failure(err, `fetch ${ref.key}`);
