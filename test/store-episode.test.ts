@@ -47,7 +47,8 @@ describe('episodes through an S3 store', () => {
     const handle = await t.client.workflow.start(episodeWorkflow, {
       taskQueue: media.taskQueue,
       workflowId: 's3ep/episode-1',
-      args: [{ channel: 's3ep', episode: 1, theme: 'a lighthouse keeper counting gulls at dawn', shots: 2, seed: 5, backends: offlineBackends() }],
+      // Blend interpolation: the fast offline interpolator (the store is what is under test).
+      args: [{ channel: 's3ep', episode: 1, theme: 'a lighthouse keeper counting gulls at dawn', shots: 2, seed: 5, backends: { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' } } }],
     });
     const manifest = await handle.result();
     await media.stop();
