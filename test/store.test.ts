@@ -13,6 +13,7 @@ import { freePort } from '../src/temporal/devServer';
 import { createStore, storeFromEnv, storeSettingsFromEnv, StoreConfigError, type Store } from '../src/store/index';
 import { DirectoryStore } from '../src/store/directory';
 import { hashFile } from '../src/store/fileHash';
+import { removeOldEpisodes } from '../src/activities/broadcast/retention';
 
 let sw: TestSeaweed;
 let tmp: string;
@@ -205,6 +206,23 @@ describe('S3 store on SeaweedFS', () => {
     assert.equal(new Set(messages).size, messages.length, 'every failure mode says something different');
     // And the right settings pass.
     await s3Store('cfg').store.check();
+  });
+
+  it('retention removes old episodes from the bucket, also those with no folder on this worker', async () => {
+    const { store, dataDir } = s3Store('retention');
+    const file = randomFile('ret.mp4', 1000);
+    for (const n of [1, 2, 3, 4]) {
+      for (const name of ['episode.mp4', 'manifest.json']) await store.put(`channels/ret/episodes/0000${n}/${name}`, file);
+    }
+    // Episode 5 only has a folder here (made on this worker, not put yet).
+    fs.mkdirSync(path.join(dataDir, 'channels', 'ret', 'episodes', '00005'), { recursive: true });
+    const removed = await removeOldEpisodes(dataDir, { channel: 'ret', keepLatest: 2, protect: [1] }, store);
+    assert.deepEqual(removed, [2, 3]);
+    assert.deepEqual((await store.list('channels/ret/')).sort(), [
+      'channels/ret/episodes/00001/episode.mp4', 'channels/ret/episodes/00001/manifest.json',
+      'channels/ret/episodes/00004/episode.mp4', 'channels/ret/episodes/00004/manifest.json',
+    ]);
+    assert.ok(fs.existsSync(path.join(dataDir, 'channels', 'ret', 'episodes', '00005')));
   });
 
   it('fails a put while SeaweedFS is down with a retryable failure, and the retried put succeeds after it restarts', async () => {
