@@ -7,6 +7,7 @@ const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['modelServer', () => import('./modelServer')],
   ['audience', () => import('./audience')],
   ['channels', () => import('./channels')],
+  ['store', () => import('./store')],
 ];
 
 const only = process.argv.slice(2);

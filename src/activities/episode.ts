@@ -14,6 +14,7 @@ import { writeOfflineShotList } from './shotlist/offline';
 import { writeOpenAIShotList } from './shotlist/openai';
 import { muxEpisodeFiles } from './mux';
 import type { ActivityDeps } from './index';
+import { dataDirStore } from '../store/index';
 
 export interface EpisodeRef { channel: string; episode: number }
 
@@ -132,7 +133,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
 
     async muxEpisode(req: MuxRequest): Promise<EpisodeManifest> {
       const dir = dirOf(req);
-      return muxEpisodeFiles(dir, req, Context.current());
+      return muxEpisodeFiles(dir, req, Context.current(), deps.store ?? dataDirStore(deps.dataDir));
     },
   };
 }

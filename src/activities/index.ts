@@ -1,5 +1,6 @@
 // Every activity the worker registers, built from its dependencies so tests can hand in their own.
 import type { BackendRegistry } from './backends';
+import { dataDirStore, type Store } from '../store/index';
 import { createEpisodeActivities } from './episode';
 import { createBroadcastActivities, type BroadcastSettings } from './broadcast/index';
 import { createChannelControlActivities } from './channelControl';
@@ -24,9 +25,13 @@ export interface ActivityDeps {
   moderation?: ModerationSettings;
   /** Set by the worker for its air role: this host's id and air task queue (what claimAir answers). */
   air?: { host: string; queue: string };
+  /** Where finished episodes are put and fetched from; default: a directory store at dataDir (no copies). */
+  store?: Store;
 }
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(given: ActivityDeps) {
+  // One store for every activity of the worker (its byte counters are the worker's).
+  const deps: ActivityDeps = { ...given, store: given.store ?? dataDirStore(given.dataDir) };
   return {
     ...createEpisodeActivities(deps),
     ...createBroadcastActivities(deps),

@@ -10,6 +10,8 @@ import { airFormatProblems } from './broadcast/airFormat';
 import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from './broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
 import type { MuxRequest } from './episode';
+import { episodeKey } from './paths';
+import type { Store } from '../store/index';
 
 export const LOUDNESS = { i: -23, tp: -2 } as const;
 export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
@@ -35,7 +37,21 @@ export function normaliseVideoFilter(input: string, frames: number, out: string)
   return `[${input}]scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=lanczos,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=${pixFmt},setparams=range=unknown:color_primaries=unknown:color_trc=unknown:colorspace=unknown,trim=end_frame=${frames},setpts=PTS-STARTPTS[${out}]`;
 }
 
-export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Context): Promise<EpisodeManifest> {
+/**
+ * Puts the finished episode in the store (a key already holding it is reused, so a retry uploads nothing
+ * twice) and records its ref in the manifest, which any worker can then fetch it by.
+ */
+async function storeEpisode(store: Store | undefined, manifest: EpisodeManifest, actx: Context): Promise<EpisodeManifest> {
+  if (!store) return manifest;
+  actx.heartbeat({ stage: 'storing the episode', store: store.location });
+  const { reused, ...episodeFile } = await store.put(episodeKey(manifest.channel, manifest.episode, 'episode.mp4'), manifest.episodePath, { signal: actx.cancellationSignal });
+  appendActivityLog(manifest.episodeDir, { step: 'storeEpisode', backend: store.kind, attempt: actx.info.attempt, outcome: reused ? 'reused' : 'made' });
+  const stored = { ...manifest, episodeFile };
+  if (JSON.stringify(manifest.episodeFile) !== JSON.stringify(episodeFile)) writeFileAtomic(manifest.manifestPath, JSON.stringify(stored, null, 2));
+  return stored;
+}
+
+export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Context, store?: Store): Promise<EpisodeManifest> {
   const episodePath = path.join(dir, 'episode.mp4');
   const manifestPath = path.join(dir, 'manifest.json');
   const attempt = actx.info.attempt;
@@ -43,7 +59,7 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
     const saved = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as EpisodeManifest;
     if (saved.workflowId === req.workflowId) {
       appendActivityLog(dir, { step: 'muxEpisode', backend: 'ffmpeg', attempt, outcome: 'reused' });
-      return saved;
+      return storeEpisode(store, saved, actx);
     }
   }
   const started = Date.now();
@@ -113,5 +129,5 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
   };
   writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2));
   appendActivityLog(dir, { step: 'muxEpisode', backend: 'ffmpeg', attempt, outcome: 'made', ms: Date.now() - started });
-  return manifest;
+  return storeEpisode(store, manifest, actx);
 }

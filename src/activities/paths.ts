@@ -9,3 +9,13 @@ export function channelDir(dataDir: string, channel: string): string {
 export function episodeDir(dataDir: string, channel: string, episode: number): string {
   return path.join(channelDir(dataDir, channel), 'episodes', String(episode).padStart(5, '0'));
 }
+
+/** Store key of a file in an episode's folder: its path relative to the data directory (src/store/keys.ts). */
+export function episodeKey(channel: string, episode: number, name: string): string {
+  return path.posix.join(...episodeDir('', channel, episode).split(path.sep), name);
+}
+
+/** Store key prefix of everything in a channel's episode folders. */
+export function episodesKeyPrefix(channel: string): string {
+  return `${path.posix.join(...channelDir('', channel).split(path.sep), 'episodes')}/`;
+}

@@ -1,5 +1,6 @@
 // The channel's input, state and status shapes, and its defaults. Pure: the workflow bundle imports it.
 import type { EpisodeBackends } from './types';
+import type { FileRef } from '../store/fileRef';
 import { DEFAULT_THEME } from './theme';
 import { offlineBackends } from './validation';
 import { z } from 'zod';
@@ -64,6 +65,8 @@ export interface EpisodeRef {
   shots: { prompt: string; durationSec: number }[];
   /** Its theme was a viewer's suggestion. */
   suggested?: boolean;
+  /** The episode file in the store; any worker can fetch it (absent in refs made before the store). */
+  file?: FileRef;
 }
 
 /** What a slot file holds. `episode` null means the standby clip. */

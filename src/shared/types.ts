@@ -1,4 +1,5 @@
 // Types shared by workflows, activities and clients. Pure: no Node imports (workflows bundle this file).
+import type { FileRef } from '../store/fileRef';
 
 /** The media capabilities a backend can provide, in the order a shot goes through them. */
 export type MediaCapability = 'video' | 'upscale' | 'interpolate' | 'music';
@@ -101,8 +102,10 @@ export interface EpisodeManifest {
   /** Absent in episodes made before moderation existed. */
   moderation?: EpisodeModeration;
   durationSec: number;
-  /** Absolute path of the finished episode. */
+  /** Absolute path of the finished episode, on the worker that made it. */
   episodePath: string;
+  /** The finished episode in the store (absent in episodes made before the store existed). */
+  episodeFile?: FileRef;
   manifestPath: string;
   episodeDir: string;
   createdAt: string;

@@ -4,6 +4,7 @@
 import type { ActivityDeps } from '../activities/index';
 import type { ModerationSettings } from '../activities/moderation/index';
 import { defaultBackends } from '../activities/registry';
+import { storeFromEnv } from '../store/index';
 
 export function activityDepsFromEnv(dataDir: string, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   const model = env.OPENAI_MODEL;
@@ -23,6 +24,8 @@ export function activityDepsFromEnv(dataDir: string, env: NodeJS.ProcessEnv = pr
       }
       : undefined,
     moderation: moderationFromEnv(env),
+    // WEBTV_STORE (a directory or s3://bucket/prefix) with the AWS variables; a malformed one stops the worker here.
+    store: storeFromEnv(dataDir, env),
   };
 }
 

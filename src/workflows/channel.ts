@@ -32,6 +32,7 @@ function episodeRef(m: EpisodeManifest): EpisodeRef {
     theme: m.theme,
     degraded: m.degraded,
     shots: m.shots.map((s) => ({ prompt: s.prompt, durationSec: s.durationSec })),
+    ...(m.episodeFile ? { file: m.episodeFile } : {}),
   };
 }
 
@@ -264,7 +265,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     if (!episode) return;
     const queue = airQueue();
     try {
-      const { inode } = await airOn(queue).swapSlot({ channel, slot: next, source: episode.path }, `put episode ${episode.episode} in slot ${next}`);
+      const { inode } = await airOn(queue).swapSlot({ channel, slot: next, source: episode.path, ...(episode.file ? { file: episode.file } : {}) }, `put episode ${episode.episode} in slot ${next}`);
       // Air moved to another host meanwhile: this swap went to the old host's folder; the episode waits its turn there.
       if (queue !== airQueue()) st.ready.unshift(episode);
       else st.slots[next] = { inode, episode, fresh: true };

@@ -15,6 +15,7 @@ import { removeOldEpisodes, type RetentionRequest } from './retention';
 import { ensureStandbyClip } from './standby';
 import { publishUrl } from './streamUrl';
 import path from 'node:path';
+import { dataDirStore, type FileRef } from '../../store/index';
 
 export type { BroadcastSettings } from './onAirArgs';
 
@@ -37,6 +38,8 @@ function activitySignal(): AbortSignal | undefined {
 }
 
 export function createBroadcastActivities(deps: ActivityDeps) {
+  const store = deps.store ?? dataDirStore(deps.dataDir);
+
   /** Runs on the shared air queue (or a host's own, to check it is there): answers which host took it. */
   async function claimAir(input: { channel: string }): Promise<AirClaim> {
     if (!deps.air) throw ApplicationFailure.nonRetryable(`this worker has no air role, so it cannot take ${input.channel}'s air: run \`webtv worker --roles air\``, 'NoAirRole');
@@ -56,23 +59,28 @@ export function createBroadcastActivities(deps: ActivityDeps) {
     return { slots };
   }
 
-  async function swapSlot(input: { channel: string; slot: number; source: string }): Promise<{ inode: number }> {
+  /**
+   * `file` (the episode in the store) is fetched into this worker's cache first, so the air host needs no
+   * folder shared with the worker that made it; `source` alone is the path form of older histories.
+   */
+  async function swapSlot(input: { channel: string; slot: number; source: string; file?: FileRef }): Promise<{ inode: number }> {
     const air = airPaths(deps.dataDir, input.channel);
-    const p = await probe(input.source, activitySignal()).catch((err: Error) => {
-      throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${err.message}`, 'NotAirable');
+    const source = input.file ? await store.fetch(input.file, { signal: activitySignal() }) : input.source;
+    const p = await probe(source, activitySignal()).catch((err: Error) => {
+      throw ApplicationFailure.nonRetryable(`cannot air ${source}: ${err.message}`, 'NotAirable');
     });
-    const problems = airFormatProblems(p, { firstAudioSec: await firstAudioPacketSec(input.source, activitySignal()) });
+    const problems = airFormatProblems(p, { firstAudioSec: await firstAudioPacketSec(source, activitySignal()) });
     await ensureStandbyClip(air.standby, activitySignal());
-    const [mine, reference] = await Promise.all([h264ParameterSets(input.source, activitySignal()), h264ParameterSets(air.standby, activitySignal())]);
+    const [mine, reference] = await Promise.all([h264ParameterSets(source, activitySignal()), h264ParameterSets(air.standby, activitySignal())]);
     if (mine !== reference) problems.push('its H.264 parameter sets differ from the air profile (encode it with the mux\'s BROADCAST_VIDEO settings)');
     if (problems.length > 0) {
-      throw ApplicationFailure.nonRetryable(`cannot air ${input.source}: ${problems.join('; ')}. Re-mux it in the broadcast format.`, 'NotAirable');
+      throw ApplicationFailure.nonRetryable(`cannot air ${source}: ${problems.join('; ')}. Re-mux it in the broadcast format.`, 'NotAirable');
     }
-    return { inode: await installSlot(air, input.slot, input.source) };
+    return { inode: await installSlot(air, input.slot, source) };
   }
 
   async function retainEpisodes(input: RetentionRequest): Promise<{ removed: number[] }> {
-    return { removed: await removeOldEpisodes(deps.dataDir, input) };
+    return { removed: await removeOldEpisodes(deps.dataDir, input, store) };
   }
 
   /** Runs until cancelled; fails (to be retried) when ffmpeg exits. */

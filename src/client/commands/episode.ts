@@ -99,6 +99,8 @@ export async function run(argv: string[]): Promise<number> {
       clearInterval(timer);
       if (tty && last) process.stderr.write('\n');
     }
+    // stdout stays the path (scripts read it); the store key goes with the progress on stderr.
+    if (manifest.episodeFile) console.error(`in the store as ${manifest.episodeFile.key} (${manifest.episodeFile.size} bytes, sha256 ${manifest.episodeFile.sha256.slice(0, 12)}…)`);
     console.log(json ? JSON.stringify(manifest, null, 2) : manifest.episodePath);
     return 0;
   } catch (err) {

@@ -1,0 +1,95 @@
+// An episode made through the real Temporal dev server by one worker is put in an S3 store (SeaweedFS),
+// and a second worker with a data directory of its own airs it from there: no folder is shared.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { Worker } from '@temporalio/worker';
+import { startTemporal, type TestTemporal } from './helpers/temporal';
+import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
+import { defaultBackends } from '../src/activities/registry';
+import { createActivities } from '../src/activities/index';
+import { readActivityLog } from '../src/activities/artifacts';
+import { airPaths } from '../src/activities/broadcast/playlist';
+import { offlineBackends } from '../src/shared/validation';
+import { episodeWorkflow } from '../src/workflows/episode';
+import { storeFromEnv, storeSettingsFromEnv, type Store } from '../src/store/index';
+import { hashFile } from '../src/store/fileHash';
+import { airFromStoreWorkflow } from './fixtures/air-workflow/airFromStore';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let t: TestTemporal;
+let sw: TestSeaweed;
+const stores: Store[] = [];
+
+before(async () => {
+  [t, sw] = await Promise.all([startTemporal(), startSeaweed()]);
+});
+after(async () => {
+  for (const s of stores) s.close();
+  await t?.stop();
+  await sw?.cleanup();
+});
+
+describe('episodes through an S3 store', () => {
+  it('puts the finished episode in the bucket with its sha256, and a worker with another data directory airs it from there', async () => {
+    const env = sw.env('fleet');
+    const mediaDir = path.join(t.tmpDir, 'media-worker');
+    const airDir = path.join(t.tmpDir, 'air-worker');
+    const mediaStore = storeFromEnv(mediaDir, env);
+    const airStore = storeFromEnv(airDir, env);
+    stores.push(mediaStore, airStore);
+
+    const media = await t.startWorker({ dataDir: mediaDir, backends: defaultBackends(), store: mediaStore });
+    const handle = await t.client.workflow.start(episodeWorkflow, {
+      taskQueue: media.taskQueue,
+      workflowId: 's3ep/episode-1',
+      // Blend interpolation: the fast offline interpolator (the store is what is under test).
+      args: [{ channel: 's3ep', episode: 1, theme: 'a lighthouse keeper counting gulls at dawn', shots: 2, seed: 5, backends: { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' } } }],
+    });
+    const manifest = await handle.result();
+    await media.stop();
+
+    const local = await hashFile(manifest.episodePath);
+    assert.deepEqual(manifest.episodeFile, { key: 'channels/s3ep/episodes/00001/episode.mp4', ...local });
+    const onDisk = JSON.parse(fs.readFileSync(manifest.manifestPath, 'utf8'));
+    assert.deepEqual(onDisk.episodeFile, manifest.episodeFile, 'manifest.json carries the ref too');
+    const head = await sw.client().send(new HeadObjectCommand({ Bucket: sw.bucket, Key: `fleet/${manifest.episodeFile!.key}` }));
+    assert.equal(head.ContentLength, local.size);
+    assert.equal(head.Metadata?.sha256, local.sha256);
+    assert.equal(mediaStore.moved.uploaded, local.size);
+    assert.deepEqual(readActivityLog(manifest.episodeDir).filter((e) => e.step === 'storeEpisode').map((e) => e.outcome), ['made']);
+
+    // The air worker: its own data directory and task queue, running what the channel runs to air an episode.
+    const airQueue = `air-${randomUUID()}`;
+    const air = await Worker.create({
+      connection: t.nativeConnection,
+      taskQueue: airQueue,
+      workflowsPath: path.join(here, 'fixtures/air-workflow/airFromStore.ts'),
+      activities: createActivities({ dataDir: airDir, backends: defaultBackends(), store: airStore }),
+    });
+    const running = air.run();
+    try {
+      const { inode } = await t.client.workflow.execute(airFromStoreWorkflow, {
+        taskQueue: airQueue,
+        workflowId: `air-from-store-${randomUUID()}`,
+        args: [{ channel: 's3ep', slot: 1, source: manifest.episodePath, file: manifest.episodeFile! }],
+      });
+      const slot = airPaths(airDir, 's3ep').slots[1];
+      assert.equal(fs.statSync(slot).ino, inode);
+      assert.deepEqual(await hashFile(slot), local, 'the slot holds the episode');
+      // It came from the store: the slot is a hard link of the air worker's cached copy, downloaded once.
+      const cached = path.join(storeSettingsFromEnv(airDir, env).cache.dir, `${local.sha256}.mp4`);
+      assert.equal(fs.statSync(cached).ino, inode);
+      assert.equal(airStore.moved.downloaded, local.size);
+      assert.equal(airStore.moved.uploaded, 0);
+      assert.equal(fs.existsSync(path.join(airDir, 'channels', 's3ep', 'episodes')), false, 'no episode folder on the air worker');
+    } finally {
+      air.shutdown();
+      await running;
+    }
+  });
+});
