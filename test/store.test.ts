@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
+import { execa } from 'execa';
 import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
 import { freePort } from '../src/temporal/devServer';
 import { createStore, storeFromEnv, storeSettingsFromEnv, StoreConfigError, type Store } from '../src/store/index';
@@ -206,6 +207,21 @@ describe('S3 store on SeaweedFS', () => {
     assert.equal(new Set(messages).size, messages.length, 'every failure mode says something different');
     // And the right settings pass.
     await s3Store('cfg').store.check();
+  });
+
+  it('webtv worker checks the store before it starts: a missing bucket or a wrong secret stops it with the variable to fix', async () => {
+    const run = (env: NodeJS.ProcessEnv) => execa('node', ['bin/webtv.js', 'worker', '--roles', 'media'], {
+      // An address nothing listens on: the store check must stop the worker before it ever connects.
+      env: { ...sw.env('cli'), TEMPORAL_ADDRESS: '127.0.0.1:1', WEBTV_DATA_DIR: path.join(tmp, 'cli'), ...env }, reject: false, timeout: 60_000,
+    });
+    const missing = await run({ WEBTV_STORE: 's3://no-such-bucket/x' });
+    assert.equal(missing.exitCode, 1);
+    assert.match(missing.stderr, /^webtv worker: cannot use the store in s3:\/\/no-such-bucket\/x\/: the bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+: create it, or fix the bucket in WEBTV_STORE$/m);
+    assert.match(missing.stderr, /nothing was started/);
+    const wrong = await run({ AWS_SECRET_ACCESS_KEY: 'wrong-secret' });
+    assert.equal(wrong.exitCode, 1);
+    assert.match(wrong.stderr, /fix AWS_SECRET_ACCESS_KEY/);
+    assert.doesNotMatch(wrong.stderr + wrong.stdout, /wrong-secret/, 'no secret in the output');
   });
 
   it('retention removes old episodes from the bucket, also those with no folder on this worker', async () => {

@@ -4,6 +4,7 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
 import net from 'node:net';
+import type { Store } from '../store/index';
 
 /** Filters the episode renderers, the mux and the on-air chain use (Debian's ffmpeg has them all). */
 export const REQUIRED_FILTERS = [
@@ -29,6 +30,8 @@ export interface PreflightNeeds {
   /** Font file for captions (offline renderer), default WEBTV_FONT_FILE or DejaVu Sans. */
   fontFile?: string;
   ports?: PortNeed[];
+  /** The episode store (WEBTV_STORE): reachable, the bucket there, the credentials accepted. */
+  store?: Store;
 }
 
 /** ffmpeg's own list of names from `-filters` / `-encoders` output. */
@@ -89,6 +92,10 @@ export async function preflight(needs: PreflightNeeds): Promise<string[]> {
   for (const need of needs.ports ?? []) {
     const p = await portProblem(need);
     if (p) problems.push(p);
+  }
+  if (needs.store) {
+    // Each store failure already names the store and the variable to fix (src/store/failures.ts).
+    await needs.store.check().catch((err: Error) => problems.push(err.message));
   }
   return problems;
 }

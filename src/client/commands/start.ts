@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readSettings } from '../../config';
 import { activityDepsFromEnv } from '../../workers/deps';
+import { storeFromEnv } from '../../store/index';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../../temporal/connection';
@@ -200,7 +201,12 @@ export async function run(argv: string[]): Promise<number> {
   // The worker's own INFO lines (webpack, state changes) would bury the URLs; WEBTV_LOG=info brings them back.
   installWorkerRuntime(readSettings());
   const options = stackOptionsFromEnv();
-  if (!(await preflightPasses('start', stackPreflight(options)))) return 1;
+  const store = storeFromEnv(options.dataDir);
+  try {
+    if (!(await preflightPasses('start', { ...stackPreflight(options), store }))) return 1;
+  } finally {
+    store.close();
+  }
   const stack = await startStack(options);
   await new Promise<void>((resolve) => {
     const onSignal = () => {

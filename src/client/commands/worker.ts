@@ -51,8 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   roles ??= ROLES;
   // A remote-only worker runs no heavy ffmpeg, but it still probes what the apps return.
-  if (!(await preflightPasses('worker', { media: true, fontFile: fontFileFromEnv() }))) return 1;
+  if (!(await preflightPasses('worker', { media: true, fontFile: fontFileFromEnv(), store: deps.store }))) return 1;
   installWorkerRuntime(settings);
+
   const taskQueue = values['task-queue'] ?? settings.taskQueue;
   const target = temporalTarget();
   const connection = await connectWorker(target);
