@@ -1,7 +1,8 @@
 // Worker roles as several machines on one box: a media, a remote and two air `webtv worker` processes, each
-// with its own data directory and air host id, against one real Temporal dev server and RTMP server. A
-// channel's steps run where their role is (seen in the histories' worker identities), its air stays on the
-// host it claimed, and when that host dies for good, `webtv channel move-air` puts it back on air elsewhere.
+// with its own data directory and air host id, against one real Temporal dev server, RTMP server and S3
+// store (SeaweedFS). A channel's steps run where their role is (seen in the histories' worker identities),
+// the air hosts take finished episodes from the store, air stays on the host the channel claimed, and when
+// that host dies for good, `webtv channel move-air` puts it back on air elsewhere.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa, type ResultPromise } from 'execa';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startTestRtmp, streamIsOn } from './helpers/rtmp';
+import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
 import { startChannel } from '../src/client/channelStart';
 import { broadcastWorkflowId, channelWorkflowId, episodeWorkflowId, type ChannelStatus } from '../src/shared/channel';
 import { statusQuery } from '../src/shared/channelMessages';
@@ -19,13 +21,14 @@ const BASE = 'roles';
 const CHANNEL = 'roles';
 let t: TestTemporal;
 let rtmp: Awaited<ReturnType<typeof startTestRtmp>>;
+let sw: TestSeaweed;
 const procs: { name: string; proc: ResultPromise; dataDir: string }[] = [];
 
 function startWorker(name: string, roles: string, env: Record<string, string> = {}) {
   const dataDir = path.join(t.tmpDir, name);
   // detached: its own process group, so killing the "machine" takes its ffmpeg with it.
   const proc = execa('node', ['bin/webtv.js', 'worker', '--roles', roles], {
-    env: { TEMPORAL_ADDRESS: t.server.address, WEBTV_TASK_QUEUE: BASE, WEBTV_DATA_DIR: dataDir, ...env },
+    env: { ...sw.env('roles'), TEMPORAL_ADDRESS: t.server.address, WEBTV_TASK_QUEUE: BASE, WEBTV_DATA_DIR: dataDir, ...env },
     reject: false, all: true, detached: true, cleanup: true,
   });
   const w = { name, proc, dataDir };
@@ -38,6 +41,7 @@ const air = (host: string) => ({ WEBTV_AIR_HOST: host, WEBTV_RTMP_URL: rtmp.rtmp
 before(async () => {
   t = await startTemporal();
   rtmp = await startTestRtmp(t.tmpDir);
+  sw = await startSeaweed();
 });
 after(async () => {
   for (const { proc } of procs) {
@@ -45,6 +49,7 @@ after(async () => {
   }
   await Promise.allSettled(procs.map((p) => p.proc));
   await rtmp?.stop();
+  await sw?.cleanup();
   await t?.stop();
 });
 
@@ -127,6 +132,8 @@ test('each role runs its own steps, air stays on the host it claimed, and move-a
   assert.ok(fs.existsSync(path.join(channelDir(media), 'episodes')), 'the media worker made the episode');
   assert.ok(fs.existsSync(path.join(channelDir(home), 'air')), 'the air folder is on the claimed host');
   assert.ok(!fs.existsSync(path.join(channelDir(home), 'episodes')), 'the air host made no episode files');
+  const cached = (w: { dataDir: string }) => { const d = path.join(w.dataDir, 'cache', 'store'); return fs.existsSync(d) ? fs.readdirSync(d) : []; };
+  assert.ok(cached(home).length > 0, 'the air host took the episode from the store, into its own cache');
   assert.ok(!fs.existsSync(channelDir(other)), 'the other air host has nothing of this channel');
   assert.ok(!fs.existsSync(channelDir(remote)), 'the remote worker wrote nothing for offline backends');
 
@@ -153,6 +160,7 @@ test('each role runs its own steps, air stays on the host it claimed, and move-a
   }, 300_000, 1_000);
   assert.equal(after.air!.host, other.name);
   assert.ok(fs.existsSync(path.join(channelDir(other), 'air')), 'the air folder was made on the new host');
+  assert.ok(cached(other).length > 0, 'the new host took its episodes from the store');
   const nowBy = await onAirWorker();
   assert.ok(identityOf(other).test(nowBy), `onAir now runs on ${other.name}: ${nowBy}`);
   const st = (await cli('status', CHANNEL)).stdout;
