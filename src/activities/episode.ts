@@ -9,26 +9,27 @@ import type { BackendContext, BackendRegistry } from './backends';
 import { appendActivityLog, produceMedia, writeFileAtomic } from './artifacts';
 import { hashOf } from './offline/look';
 import { OFFLINE_OUTPUT_EXT } from './offline/render';
-import { episodeDir } from './paths';
+import { episodeDir, episodeKey } from './paths';
 import { writeOfflineShotList } from './shotlist/offline';
 import { writeOpenAIShotList } from './shotlist/openai';
 import { muxEpisodeFiles } from './mux';
 import type { ActivityDeps } from './index';
-import { dataDirStore } from '../store/index';
+import { dataDirStore, type FileRef } from '../store/index';
 
 export interface EpisodeRef { channel: string; episode: number }
 
 export interface ShotListRequest extends EpisodeRef { theme: string; shots: number; seed: number; writer: WriterSpec }
 export interface ShotStepRequest extends EpisodeRef { shot: number; prompt: string; seed: number; backend: BackendSpec }
-export interface ShotInputRequest extends ShotStepRequest { inPath: string }
+/** `input`, in a shared store: the previous step's output by ref, fetched when `inPath` is not on this machine. */
+export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef }
 export interface MusicStepRequest extends EpisodeRef { description: string; durationSec: number; seed: number; backend: BackendSpec }
 export interface MuxRequest extends EpisodeRef {
   workflowId: string;
   theme: string;
   seed: number;
   mood: string;
-  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string }[];
-  music: { path: string; description: string };
+  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string; interpolatedFile?: FileRef }[];
+  music: { path: string; description: string; file?: FileRef };
   steps: StepRecord[];
   moderation?: EpisodeModeration;
 }
@@ -52,13 +53,34 @@ export function createEpisodeActivities(deps: ActivityDeps) {
     return impl as NonNullable<BackendRegistry[string][C]>;
   }
 
-  const result = (p: { path: string; probe: { durationSec: number }; reused: boolean; attempt: number }, spec: BackendSpec): MediaResult => ({
-    path: p.path,
-    backend: spec.kind,
-    attempt: p.attempt,
-    reused: p.reused,
-    durationSec: p.probe.durationSec,
-  });
+  const store = deps.store ?? dataDirStore(deps.dataDir);
+  // A directory store is this machine's data directory: the steps' files are already there, so they are
+  // neither copied nor hashed. An S3 store is shared by machines: each step's output goes in it, and the
+  // next step, wherever it runs, fetches what it does not have.
+  const shared = store.kind === 's3';
+
+  async function result(req: EpisodeRef, p: { path: string; probe: { durationSec: number }; reused: boolean; attempt: number }, spec: BackendSpec): Promise<MediaResult> {
+    const r: MediaResult = { path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec };
+    if (!shared) return r;
+    const ctx = Context.current();
+    ctx.heartbeat({ stage: 'storing', store: store.location });
+    const { reused, ...file } = await store.put(episodeKey(req.channel, req.episode, path.basename(p.path)), p.path, { signal: ctx.cancellationSignal });
+    appendActivityLog(dirOf(req), { step: 'store', backend: store.kind, attempt: p.attempt, outcome: reused ? 'reused' : 'made' });
+    return { ...r, file };
+  }
+
+  /**
+   * The input on this machine: where the previous step wrote it if that was this worker (in its own data
+   * directory), else fetched from the store — also when another worker's folder happens to be visible here.
+   */
+  const dataDir = path.resolve(deps.dataDir) + path.sep;
+  async function local(inPath: string, ref: FileRef | undefined): Promise<string> {
+    const mine = path.resolve(inPath).startsWith(dataDir) && fs.existsSync(inPath) && fs.statSync(inPath).size === ref?.size;
+    if (!ref || mine) return inPath;
+    const ctx = Context.current();
+    ctx.heartbeat({ stage: 'fetching the input', key: ref.key });
+    return store.fetch(ref, { signal: ctx.cancellationSignal });
+  }
 
   return {
     async writeShotList(req: ShotListRequest): Promise<ShotList> {
@@ -97,7 +119,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
         name: shotName(req.shot, 'generated', tag(req.prompt, req.seed, specTag(req.backend))),
         make: (outPath: string, ctx: BackendContext) => make(req.backend, { prompt: req.prompt, seed: req.seed, outPath }, ctx),
       });
-      return result(p, req.backend);
+      return result(req, p, req.backend);
     },
 
     async upscaleShot(req: ShotInputRequest): Promise<MediaResult> {
@@ -105,9 +127,9 @@ export function createEpisodeActivities(deps: ActivityDeps) {
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind,
         name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend))),
-        make: (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: req.inPath, outPath }, ctx),
+        make: async (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: await local(req.inPath, req.input), outPath }, ctx),
       });
-      return result(p, req.backend);
+      return result(req, p, req.backend);
     },
 
     async interpolateShot(req: ShotInputRequest & { fps: number }): Promise<MediaResult> {
@@ -116,9 +138,9 @@ export function createEpisodeActivities(deps: ActivityDeps) {
         dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind,
         // The offline interpolator writes a lossless Matroska intermediate (offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
-        make: (outPath, ctx) => make(req.backend, { inPath: req.inPath, outPath, fps: req.fps }, ctx),
+        make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps }, ctx),
       });
-      return result(p, req.backend);
+      return result(req, p, req.backend);
     },
 
     async composeMusic(req: MusicStepRequest): Promise<MediaResult> {
@@ -128,12 +150,17 @@ export function createEpisodeActivities(deps: ActivityDeps) {
         name: `music.${tag(req.description, req.durationSec.toFixed(3), req.seed, specTag(req.backend))}.wav`,
         make: (outPath, ctx) => make(req.backend, { description: req.description, durationSec: req.durationSec, seed: req.seed, outPath }, ctx),
       });
-      return result(p, req.backend);
+      return result(req, p, req.backend);
     },
 
     async muxEpisode(req: MuxRequest): Promise<EpisodeManifest> {
       const dir = dirOf(req);
-      return muxEpisodeFiles(dir, req, Context.current(), deps.store ?? dataDirStore(deps.dataDir));
+      const here = {
+        ...req,
+        shots: await Promise.all(req.shots.map(async (s) => ({ ...s, interpolated: await local(s.interpolated, s.interpolatedFile) }))),
+        music: { ...req.music, path: await local(req.music.path, req.music.file) },
+      };
+      return muxEpisodeFiles(dir, here, Context.current(), store);
     },
   };
 }

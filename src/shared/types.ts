@@ -113,7 +113,10 @@ export interface EpisodeManifest {
 
 /** What every media activity returns: a path and who made it. */
 export interface MediaResult {
+  /** Where the worker that made it wrote it. */
   path: string;
+  /** In a shared (S3) store: its key, size and sha256, so a worker on another machine can fetch it. */
+  file?: FileRef;
   backend: string;
   attempt: number;
   reused: boolean;

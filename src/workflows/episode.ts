@@ -128,12 +128,17 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     const base = { ...ref, shot: i, prompt, seed: shotSeed };
     const generated = await step('video', 'generateShot', `generate ${label}`, (spec, o) => acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec }]), i);
     // The upscaler gets the very prompt the shot was generated from.
-    const upscaled = await step('upscale', 'upscaleShot', `upscale ${label}`, (spec, o) => acts.upscaleShot.executeWithOptions(o, [{ ...base, inPath: generated.path, backend: spec }]), i);
+    // Each step names its input by path and, with a shared store, by ref: the next step may run on another machine.
+    const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}) });
+    const upscaled = await step('upscale', 'upscaleShot', `upscale ${label}`, (spec, o) => acts.upscaleShot.executeWithOptions(o, [{ ...base, ...from(generated), backend: spec }]), i);
     const interpolated = await step('interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>
-      acts.interpolateShot.executeWithOptions(o, [{ ...base, inPath: upscaled.path, fps: BROADCAST.fps, backend: spec }]), i);
+      acts.interpolateShot.executeWithOptions(o, [{ ...base, ...from(upscaled), fps: BROADCAST.fps, backend: spec }]), i);
     progress.shotsDone++;
     say(`${progress.shotsDone}/${input.shots} shots made`);
-    return { index: i, prompt, seed: shotSeed, generated: generated.path, upscaled: upscaled.path, interpolated: interpolated.path };
+    return {
+      index: i, prompt, seed: shotSeed, generated: generated.path, upscaled: upscaled.path, interpolated: interpolated.path,
+      ...(interpolated.file ? { interpolatedFile: interpolated.file } : {}),
+    };
   }
 
   const shots = await inParallel(input.shots, input.parallelShots ?? 2, makeShot);
@@ -147,7 +152,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     seed,
     mood,
     shots,
-    music: { path: song.path, description },
+    music: { path: song.path, description, ...(song.file ? { file: song.file } : {}) },
     steps: progress.steps,
     ...(moderator ? { moderation: moderator.record } : {}),
   }]);
