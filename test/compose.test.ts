@@ -157,15 +157,17 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('shares the media volume only among webtv, media and remote, and says it lasts until intermediates move to the store', () => {
-    const mounting = Object.entries(services).filter(([, s]) => (s.volumes ?? []).some((v) => v.startsWith('media:'))).map(([n]) => n);
-    assert.deepEqual(mounting.sort(), ['media', 'remote', 'webtv']);
+  it('shares no media volume between workers: each keeps its own data, every episode file travels through the store', () => {
     for (const s of WEBTV_SERVICES) {
-      assert.ok(services[s].volumes!.includes('media:/data'));
-      assert.match(serviceBlock(s), /# Shared media volume, until intermediate shot files move to the store[^\n]*\n(?:\s*#[^\n]*\n)*\s*- media:\/data/,
-        `${s}: the comment above the mount says why it is still shared`);
+      for (const v of services[s].volumes ?? []) {
+        const name = v.split(':')[0];
+        const users = Object.entries(services).filter(([, x]) => (x.volumes ?? []).some((w) => w.split(':')[0] === name)).map(([n]) => n);
+        assert.deepEqual(users, [s], `volume ${name} of ${s} is its own`);
+      }
     }
-    assert.match(composeText, /# Shared by webtv, media and remote only until intermediate shot files move to the store[^\n]*\n(?:\s*#[^\n]*\n)*\s*media:\n/);
+    assert.deepEqual(services.webtv.volumes, ['studio:/data'], 'the air host keeps its air folder on its own volume');
+    for (const s of ['media', 'remote']) assert.equal(services[s].volumes, undefined, `${s} works in scratch space (replicas must not share a volume)`);
+    assert.ok(!('media' in (compose.volumes ?? {})), 'no shared media volume');
   });
 
   it('publishes the default ports of npm start and the Web UI', () => {
