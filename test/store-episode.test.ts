@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Worker } from '@temporalio/worker';
 import { startTemporal, type TestTemporal } from './helpers/temporal';
 import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
@@ -43,24 +43,39 @@ describe('episodes through an S3 store', () => {
     const airStore = storeFromEnv(airDir, env);
     stores.push(mediaStore, airStore);
 
+    // Folders of older episodes on the media worker: with a shared store they are scratch, kept for the last 8 only.
+    const episodesDir = path.join(mediaDir, 'channels', 's3ep', 'episodes');
+    for (const n of ['00002', '00005']) {
+      fs.mkdirSync(path.join(episodesDir, n), { recursive: true });
+      fs.writeFileSync(path.join(episodesDir, n, 'shot-01.generated.x.mp4'), 'old');
+    }
     const media = await t.startWorker({ dataDir: mediaDir, backends: defaultBackends(), store: mediaStore });
     const handle = await t.client.workflow.start(episodeWorkflow, {
       taskQueue: media.taskQueue,
-      workflowId: 's3ep/episode-1',
+      workflowId: 's3ep/episode-10',
       // Blend interpolation: the fast offline interpolator (the store is what is under test).
-      args: [{ channel: 's3ep', episode: 1, theme: 'a lighthouse keeper counting gulls at dawn', shots: 2, seed: 5, backends: { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' } } }],
+      args: [{ channel: 's3ep', episode: 10, theme: 'a lighthouse keeper counting gulls at dawn', shots: 2, seed: 5, backends: { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' } } }],
     });
     const manifest = await handle.result();
     await media.stop();
 
     const local = await hashFile(manifest.episodePath);
-    assert.deepEqual(manifest.episodeFile, { key: 'channels/s3ep/episodes/00001/episode.mp4', ...local });
+    assert.deepEqual(manifest.episodeFile, { key: 'channels/s3ep/episodes/00010/episode.mp4', ...local });
     const onDisk = JSON.parse(fs.readFileSync(manifest.manifestPath, 'utf8'));
     assert.deepEqual(onDisk.episodeFile, manifest.episodeFile, 'manifest.json carries the ref too');
     const head = await sw.client().send(new HeadObjectCommand({ Bucket: sw.bucket, Key: `fleet/${manifest.episodeFile!.key}` }));
     assert.equal(head.ContentLength, local.size);
     assert.equal(head.Metadata?.sha256, local.sha256);
-    assert.equal(mediaStore.moved.uploaded, local.size);
+    // Every step's output went in too (the shots at each stage and the music), so any worker can take the next step.
+    const listed = await sw.client().send(new ListObjectsV2Command({ Bucket: sw.bucket, Prefix: 'fleet/channels/s3ep/episodes/00010/' }));
+    const names = (listed.Contents ?? []).map((o) => path.posix.basename(o.Key!));
+    for (const stage of ['generated', 'upscaled', 'interpolated']) assert.equal(names.filter((n) => n.includes(`.${stage}.`)).length, 2, `${stage}: ${names.join(', ')}`);
+    assert.ok(names.some((n) => n.startsWith('music.')) && names.includes('episode.mp4'), names.join(', '));
+    const stored = (listed.Contents ?? []).reduce((a, o) => a + (o.Size ?? 0), 0);
+    assert.equal(mediaStore.moved.uploaded, stored, 'each file uploaded once');
+    assert.equal(mediaStore.moved.downloaded, 0, 'the media worker fetched nothing it had made itself');
+    assert.ok(!fs.existsSync(path.join(episodesDir, '00002')), 'an episode folder 8 episodes back was pruned');
+    assert.ok(fs.existsSync(path.join(episodesDir, '00005')), 'a recent one was kept');
     assert.deepEqual(readActivityLog(manifest.episodeDir).filter((e) => e.step === 'storeEpisode').map((e) => e.outcome), ['made']);
 
     // The air worker: its own data directory and task queue, running what the channel runs to air an episode.

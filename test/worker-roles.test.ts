@@ -150,7 +150,7 @@ test('each role runs its own steps, air stays on the host it claimed, and move-a
   const manifest = JSON.parse(fs.readFileSync(path.join(channelDir(media), 'episodes', String(first.onAir!.episode!.episode).padStart(5, '0'), 'manifest.json'), 'utf8'));
   assert.ok(fs.existsSync(path.join(channelDir(home), 'air')), 'the air folder is on the claimed host');
   assert.ok(!fs.existsSync(path.join(channelDir(home), 'episodes')), 'the air host made no episode files');
-  assert.ok(cached(home).includes(manifest.episodeFile.sha256), 'the air host took the episode from the store, into its own cache');
+  assert.ok(cached(home).includes(`${manifest.episodeFile.sha256}.mp4`), 'the air host took the episode from the store, into its own cache');
   assert.ok(!fs.existsSync(channelDir(other)), 'the other air host has nothing of this channel');
   const objects = await sw.client().send(new ListObjectsV2Command({ Bucket: sw.bucket }));
   const keys = (objects.Contents ?? []).map((o) => o.Key!);

@@ -38,6 +38,9 @@ const specTag = (spec: BackendSpec) => hashOf(JSON.stringify(spec)).toString('he
 const tag = (...parts: (string | number)[]) => hashOf(...parts).toString('hex').slice(0, 10);
 const shotName = (shot: number, stage: string, key: string, ext = 'mp4') => `shot-${String(shot + 1).padStart(2, '0')}.${stage}.${key}.${ext}`;
 
+/** With a shared store: how many of a channel's latest episode folders a worker keeps on its own disk. */
+export const LOCAL_EPISODES_KEPT = 8;
+
 export function createEpisodeActivities(deps: ActivityDeps) {
   const dirOf = (r: EpisodeRef) => episodeDir(deps.dataDir, r.channel, r.episode);
 
@@ -66,7 +69,21 @@ export function createEpisodeActivities(deps: ActivityDeps) {
     ctx.heartbeat({ stage: 'storing', store: store.location });
     const { reused, ...file } = await store.put(episodeKey(req.channel, req.episode, path.basename(p.path)), p.path, { signal: ctx.cancellationSignal });
     appendActivityLog(dirOf(req), { step: 'store', backend: store.kind, attempt: p.attempt, outcome: reused ? 'reused' : 'made' });
+    await pruneLocalEpisodes(req);
     return { ...r, file };
+  }
+
+  /**
+   * With a shared store this worker's episode folders are scratch space: the store has every file, and the
+   * air host's retention removes them there. Keep the folders of the last few episodes (a retried step
+   * reuses what is here) and drop older ones, so a worker that runs for weeks does not fill its disk.
+   */
+  async function pruneLocalEpisodes(req: EpisodeRef): Promise<void> {
+    const episodes = path.dirname(dirOf(req));
+    for (const name of await fs.promises.readdir(episodes).catch(() => [] as string[])) {
+      const n = Number(name);
+      if (/^\d+$/.test(name) && n <= req.episode - LOCAL_EPISODES_KEPT) await fs.promises.rm(path.join(episodes, name), { recursive: true, force: true });
+    }
   }
 
   /**
