@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../shared/types';
 import type { BackendContext, BackendRegistry } from './backends';
 import { appendActivityLog, produceMedia, writeFileAtomic } from './artifacts';
-import { hashOf } from './offline/look';
+import { hashOf } from './hashOf';
 import { OFFLINE_OUTPUT_EXT } from './offline/render';
 import { episodeDir, episodeKey } from './paths';
 import { writeOfflineShotList } from './shotlist/offline';
@@ -16,14 +16,15 @@ import { muxEpisodeFiles } from './mux';
 import type { ActivityDeps } from './index';
 import { dataDirStore, type FileRef } from '../store/index';
 
-export interface EpisodeRef { channel: string; episode: number }
+/** Which episode a step belongs to (the channel keeps a finished one as an EpisodeRef, src/shared/channel.ts). */
+export interface EpisodeId { channel: string; episode: number }
 
-export interface ShotListRequest extends EpisodeRef { theme: string; shots: number; seed: number; writer: WriterSpec }
-export interface ShotStepRequest extends EpisodeRef { shot: number; prompt: string; seed: number; backend: BackendSpec }
+export interface ShotListRequest extends EpisodeId { theme: string; shots: number; seed: number; writer: WriterSpec }
+export interface ShotStepRequest extends EpisodeId { shot: number; prompt: string; seed: number; backend: BackendSpec }
 /** `input`, in a shared store: the previous step's output by ref, fetched when `inPath` is not on this machine. */
 export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef }
-export interface MusicStepRequest extends EpisodeRef { description: string; durationSec: number; seed: number; backend: BackendSpec }
-export interface MuxRequest extends EpisodeRef {
+export interface MusicStepRequest extends EpisodeId { description: string; durationSec: number; seed: number; backend: BackendSpec }
+export interface MuxRequest extends EpisodeId {
   workflowId: string;
   theme: string;
   seed: number;
@@ -42,7 +43,7 @@ const shotName = (shot: number, stage: string, key: string, ext = 'mp4') => `sho
 export const LOCAL_EPISODES_KEPT = 8;
 
 export function createEpisodeActivities(deps: ActivityDeps) {
-  const dirOf = (r: EpisodeRef) => episodeDir(deps.dataDir, r.channel, r.episode);
+  const dirOf = (r: EpisodeId) => episodeDir(deps.dataDir, r.channel, r.episode);
 
   function backendFor<C extends MediaCapability>(cap: C, spec: BackendSpec) {
     const impl = deps.backends[spec.kind]?.[cap];
@@ -62,7 +63,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
   // next step, wherever it runs, fetches what it does not have.
   const shared = store.kind === 's3';
 
-  async function result(req: EpisodeRef, p: { path: string; probe: { durationSec: number }; reused: boolean; attempt: number }, spec: BackendSpec): Promise<MediaResult> {
+  async function result(req: EpisodeId, p: { path: string; probe: { durationSec: number }; reused: boolean; attempt: number }, spec: BackendSpec): Promise<MediaResult> {
     const r: MediaResult = { path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec };
     if (!shared) return r;
     const ctx = Context.current();
@@ -78,7 +79,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
    * air host's retention removes them there. Keep the folders of the last few episodes (a retried step
    * reuses what is here) and drop older ones, so a worker that runs for weeks does not fill its disk.
    */
-  async function pruneLocalEpisodes(req: EpisodeRef): Promise<void> {
+  async function pruneLocalEpisodes(req: EpisodeId): Promise<void> {
     const episodes = path.dirname(dirOf(req));
     for (const name of await fs.promises.readdir(episodes).catch(() => [] as string[])) {
       const n = Number(name);

@@ -1,7 +1,7 @@
 // How the offline renderer turns a prompt into a look: a procedural source, a palette and a camera move,
 // all derived deterministically from the prompt's words and the seed, so different prompts give visibly
 // different clips and the same prompt always gives the same clip.
-import { createHash } from 'node:crypto';
+import { hashOf } from '../hashOf';
 
 export interface Look {
   /** lavfi source description, without size/rate (added by the renderer). */
@@ -13,10 +13,6 @@ export interface Look {
   /** Camera move over the clip: pan direction in [-1, 1] on each axis. */
   panX: number;
   panY: number;
-}
-
-export function hashOf(...parts: (string | number)[]): Buffer {
-  return createHash('sha256').update(parts.join('\u0000')).digest();
 }
 
 const PALETTE_WORDS: [RegExp, number][] = [
