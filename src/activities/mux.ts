@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../shared/types';
 import { appendActivityLog, writeFileAtomic } from './artifacts';
-import { airFormatProblems } from './broadcast/airFormat';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from './broadcast/airFormat';
 import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from './broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
 import type { MuxRequest } from './episode';
@@ -14,20 +14,8 @@ import { episodeKey } from './paths';
 import type { Store } from '../store/index';
 
 export const LOUDNESS = { i: -23, tp: -2 } as const;
-export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
 /** The mux makes audio exactly the video's length: within one AAC frame (1024 samples). */
 const AAC_FRAME_SEC = 1024 / BROADCAST.audioRate + 1e-3;
-
-/**
- * Video encoding shared by every episode, so the concat demuxer on air sees one format; it airs as it
- * is (stream copy), so it is fit for streaming: quality-driven (CRF) under a rate cap for viewers' links.
- */
-export const BROADCAST_VIDEO = [
-  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-maxrate', `${BROADCAST.videoMaxKbps}k`, '-bufsize', `${BROADCAST.videoBufferKbit}k`,
-  '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
-  '-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-r', String(BROADCAST.fps), '-video_track_timescale', '12288',
-];
-export const BROADCAST_AUDIO = ['-c:a', 'aac', '-b:a', '160k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels)];
 
 export function normaliseVideoFilter(input: string, frames: number, out: string): string {
   const { width: w, height: h, fps, pixFmt } = BROADCAST;

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { BROADCAST } from '../../src/shared/types';
 import fs from 'node:fs';
-import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../../src/activities/mux';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../../src/activities/broadcast/airFormat';
 import { airAudioSamples, dropAudioPriming } from '../../src/activities/broadcast/airAudio';
 
 export interface ClipSpec {

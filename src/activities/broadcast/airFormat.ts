@@ -1,9 +1,23 @@
-// The gate an episode passes before it may air: the concat demuxer joins files without re-timing, so
-// every file must be in the one broadcast format with audio exactly as long as video (docs/broadcast.md,
-// "How it works": longer audio drifted and left video gaps at every join).
+// The broadcast format's one home: how every aired file is encoded (the mux, the standby clip) and the gate
+// an episode passes before it may air. The concat demuxer joins files without re-timing, so every file must
+// be in the one broadcast format with audio exactly as long as video (docs/broadcast.md, "How it works":
+// longer audio drifted and left video gaps at every join). The numbers themselves are BROADCAST (shared/types.ts).
 import { execa } from 'execa';
 import { BROADCAST } from '../../shared/types';
 import type { ProbeResult } from '../ffmpeg';
+
+export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
+
+/**
+ * Video encoding shared by every episode, so the concat demuxer on air sees one format; it airs as it
+ * is (stream copy), so it is fit for streaming: quality-driven (CRF) under a rate cap for viewers' links.
+ */
+export const BROADCAST_VIDEO = [
+  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-maxrate', `${BROADCAST.videoMaxKbps}k`, '-bufsize', `${BROADCAST.videoBufferKbit}k`,
+  '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
+  '-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-r', String(BROADCAST.fps), '-video_track_timescale', '12288',
+];
+export const BROADCAST_AUDIO = ['-c:a', 'aac', '-b:a', '160k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels)];
 
 /**
  * The H.264 parameter sets (avcC) of a file, as hex. The concat demuxer builds each playlist entry's

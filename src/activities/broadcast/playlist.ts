@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../mux';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO } from './airFormat';
 import { SLOT_COUNT } from '../../shared/channel';
 import { channelDir } from '../paths';
 

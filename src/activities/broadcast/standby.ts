@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { BROADCAST } from '../../shared/types';
 import { runFfmpeg } from '../ffmpeg';
-import { BROADCAST_AUDIO, BROADCAST_VIDEO } from '../mux';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO } from './airFormat';
 import { airAudioSamples, dropAudioPriming } from './airAudio';
 
 export const STANDBY_SECONDS = 4;
