@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Worker } from '@temporalio/worker';
-import { startTemporal, type TestTemporal } from './helpers/temporal';
+import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
 import { defaultBackends } from '../src/activities/registry';
 import { createActivities } from '../src/activities/index';
@@ -106,5 +106,43 @@ describe('episodes through an S3 store', () => {
       air.shutdown();
       await running;
     }
+  });
+  it('SeaweedFS stopped for 20 s mid-episode: the steps wait it out, the episode completes, nothing is made twice', async () => {
+    const env = sw.env('outage');
+    const dataDir = path.join(t.tmpDir, 'outage-worker');
+    const store = storeFromEnv(dataDir, env);
+    stores.push(store);
+    const w = await t.startWorker({ dataDir, backends: defaultBackends(), store });
+    const handle = await t.client.workflow.start(episodeWorkflow, {
+      taskQueue: w.taskQueue,
+      workflowId: 'outage/episode-1',
+      args: [{ channel: 'outage', episode: 1, theme: 'a night ferry crossing a calm bay', shots: 2, seed: 9, backends: { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' } } }],
+    });
+    const dir = path.join(dataDir, 'channels', 'outage', 'episodes', '00001');
+    const log = () => (fs.existsSync(dir) ? readActivityLog(dir) : []);
+    await waitFor('the first file put in the store', async () => log().some((e) => e.step === 'store'), 120_000, 100);
+    await sw.stop();
+    const stoppedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 20_000));
+    await sw.start();
+    const manifest = await handle.result();
+    assert.ok(Date.now() - stoppedAt >= 20_000);
+    // No attempt was spent on the outage, and no step made its output twice.
+    for (const step of manifest.steps) assert.equal(step.attempts, 1, JSON.stringify(step));
+    const made = new Map<string, number>();
+    for (const e of log().filter((x) => x.outcome === 'made' && x.step !== 'store')) {
+      const k = `${e.step}#${e.shot ?? ''}`;
+      made.set(k, (made.get(k) ?? 0) + 1);
+    }
+    for (const k of ['generateShot#0', 'generateShot#1', 'upscaleShot#0', 'upscaleShot#1', 'interpolateShot#0', 'interpolateShot#1', 'composeMusic#', 'muxEpisode#']) {
+      assert.ok(made.has(k), `${k} in ${[...made.keys()].join(', ')}`);
+    }
+    for (const [k, n] of made) assert.equal(n, 1, `${k} made ${n} times`);
+    const putsAfter = log().filter((e) => e.step === 'store' && Date.parse(e.at) >= stoppedAt + 20_000);
+    assert.ok(putsAfter.length > 0, 'files were put once SeaweedFS was back (the steps had waited for it)');
+    // And everything reached the store once it was back.
+    const head = await sw.client().send(new HeadObjectCommand({ Bucket: sw.bucket, Key: `outage/${manifest.episodeFile!.key}` }));
+    assert.equal(head.Metadata?.sha256, manifest.episodeFile!.sha256);
+    await w.stop();
   });
 });

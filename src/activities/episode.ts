@@ -15,6 +15,7 @@ import { writeOpenAIShotList } from './shotlist/openai';
 import { muxEpisodeFiles } from './mux';
 import type { ActivityDeps } from './index';
 import { dataDirStore, type FileRef } from '../store/index';
+import { storeWaits, throughOutage } from '../store/outage';
 
 /** Which episode a step belongs to (the channel keeps a finished one as an EpisodeRef, src/shared/channel.ts). */
 export interface EpisodeId { channel: string; episode: number }
@@ -68,7 +69,8 @@ export function createEpisodeActivities(deps: ActivityDeps) {
     if (!shared) return r;
     const ctx = Context.current();
     ctx.heartbeat({ stage: 'storing', store: store.location });
-    const { reused, ...file } = await store.put(episodeKey(req.channel, req.episode, path.basename(p.path)), p.path, { signal: ctx.cancellationSignal });
+    const key = episodeKey(req.channel, req.episode, path.basename(p.path));
+    const { reused, ...file } = await throughOutage(`put ${key}`, () => store.put(key, p.path, { signal: ctx.cancellationSignal }), storeWaits(ctx));
     appendActivityLog(dirOf(req), { step: 'store', backend: store.kind, attempt: p.attempt, outcome: reused ? 'reused' : 'made' });
     await pruneLocalEpisodes(req);
     return { ...r, file };
@@ -97,7 +99,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
     if (!ref || mine) return inPath;
     const ctx = Context.current();
     ctx.heartbeat({ stage: 'fetching the input', key: ref.key });
-    return store.fetch(ref, { signal: ctx.cancellationSignal });
+    return throughOutage(`fetch ${ref.key}`, () => store.fetch(ref, { signal: ctx.cancellationSignal }), storeWaits(ctx));
   }
 
   return {

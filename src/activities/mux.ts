@@ -10,6 +10,7 @@ import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from './broadcast
 import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from './broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
 import type { MuxRequest } from './episode';
+import { storeWaits, throughOutage } from '../store/outage';
 import { episodeKey } from './paths';
 import type { Store } from '../store/index';
 
@@ -32,7 +33,8 @@ export function normaliseVideoFilter(input: string, frames: number, out: string)
 async function storeEpisode(store: Store | undefined, manifest: EpisodeManifest, actx: Context): Promise<EpisodeManifest> {
   if (!store) return manifest;
   actx.heartbeat({ stage: 'storing the episode', store: store.location });
-  const { reused, ...episodeFile } = await store.put(episodeKey(manifest.channel, manifest.episode, 'episode.mp4'), manifest.episodePath, { signal: actx.cancellationSignal });
+  const key = episodeKey(manifest.channel, manifest.episode, 'episode.mp4');
+  const { reused, ...episodeFile } = await throughOutage(`put ${key}`, () => store.put(key, manifest.episodePath, { signal: actx.cancellationSignal }), storeWaits(actx));
   appendActivityLog(manifest.episodeDir, { step: 'storeEpisode', backend: store.kind, attempt: actx.info.attempt, outcome: reused ? 'reused' : 'made' });
   const stored = { ...manifest, episodeFile };
   if (JSON.stringify(manifest.episodeFile) !== JSON.stringify(episodeFile)) writeFileAtomic(manifest.manifestPath, JSON.stringify(stored, null, 2));

@@ -15,6 +15,7 @@ import { removeOldEpisodes, type RetentionRequest } from './retention';
 import { ensureStandbyClip } from './standby';
 import { publishUrl } from './streamUrl';
 import path from 'node:path';
+import { throughOutage } from '../../store/outage';
 import { dataDirStore, type FileRef } from '../../store/index';
 
 export type { BroadcastSettings } from './onAirArgs';
@@ -65,7 +66,8 @@ export function createBroadcastActivities(deps: ActivityDeps) {
    */
   async function swapSlot(input: { channel: string; slot: number; source: string; file?: FileRef }): Promise<{ inode: number }> {
     const air = airPaths(deps.dataDir, input.channel);
-    const source = input.file ? await store.fetch(input.file, { signal: activitySignal() }) : input.source;
+    const file = input.file;
+    const source = file ? await throughOutage(`fetch ${file.key}`, () => store.fetch(file, { signal: activitySignal() }), { signal: activitySignal(), patienceMs: 60_000 }) : input.source;
     const p = await probe(source, activitySignal()).catch((err: Error) => {
       throw ApplicationFailure.nonRetryable(`cannot air ${source}: ${err.message}`, 'NotAirable');
     });
