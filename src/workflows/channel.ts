@@ -311,10 +311,19 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       }
       watch = watchBroadcastEnd(channel, (ended) => { stopReason ??= broadcastEndReason(channel, ended); poke(); });
     }
-    const air = await airOn(airQueue()).prepareAir(channel);
-    air.slots.forEach((s, i) => {
-      if (st.slots[i]?.inode !== s.inode) st.slots[i] = { inode: s.inode, episode: null, fresh: false };
-    });
+    try {
+      const air = await airOn(airQueue()).prepareAir(channel);
+      air.slots.forEach((s, i) => {
+        if (st.slots[i]?.inode !== s.inode) st.slots[i] = { inode: s.inode, episode: null, fresh: false };
+      });
+    } catch (err) {
+      // A channel resumed after its air host died must not fail: it keeps making episodes, says so, and
+      // waits for an operator to move its air (the swaps wait too, see fillNextSlot).
+      if (!airHostGone(err)) throw err;
+      const warning = `the air host ${st.air?.host ?? '(shared air queue)'} did not answer within a minute: if it is gone, run webtv channel move-air ${channel}`;
+      log.warn(warning);
+      setCurrentDetails(`**${channel}**: ${warning}`);
+    }
 
     for (;;) {
       if (stopReason !== null) {
