@@ -208,7 +208,9 @@ export const LAST_STATE_MEMO = 'lastState';
  * contents; nothing is on air yet, and production vs air is measured afresh (the time off air is not slowness).
  */
 export function resumeState(last: ChannelState, now: string): ChannelState {
-  const { stoppedBecause: _gone, firstAiredAt: _measuredAfresh, ...kept } = last;
+  // `air`: a stopped channel claims an air host anew (its old host may be gone, or renamed; the slots are
+  // prepared again either way), so `npm start` on another machine just works.
+  const { stoppedBecause: _gone, firstAiredAt: _measuredAfresh, air: _claimedAnew, ...kept } = last;
   return { ...kept, onAir: null, startedAt: now, producedSec: 0, failuresInARow: 0, runs: last.runs + 1 };
 }
 
