@@ -13,8 +13,8 @@ import { episodeDir, episodeKey } from './paths';
 import { writeOfflineShotList } from './shotlist/offline';
 import { writeOpenAIShotList } from './shotlist/openai';
 import { muxEpisodeFiles } from './mux';
-import type { ActivityDeps } from './index';
-import { dataDirStore, type FileRef } from '../store/index';
+import type { WorkerDeps } from './index';
+import type { FileRef } from '../store/index';
 import { storeWaits, throughOutage } from '../store/outage';
 
 /** Which episode a step belongs to (the channel keeps a finished one as an EpisodeRef, src/shared/channel.ts). */
@@ -43,7 +43,7 @@ const shotName = (shot: number, stage: string, key: string, ext = 'mp4') => `sho
 /** With a shared store: how many of a channel's latest episode folders a worker keeps on its own disk. */
 export const LOCAL_EPISODES_KEPT = 8;
 
-export function createEpisodeActivities(deps: ActivityDeps) {
+export function createEpisodeActivities(deps: WorkerDeps) {
   const dirOf = (r: EpisodeId) => episodeDir(deps.dataDir, r.channel, r.episode);
 
   function backendFor<C extends MediaCapability>(cap: C, spec: BackendSpec) {
@@ -58,7 +58,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
     return impl as NonNullable<BackendRegistry[string][C]>;
   }
 
-  const store = deps.store ?? dataDirStore(deps.dataDir);
+  const store = deps.store;
   // A directory store is this machine's data directory: the steps' files are already there, so they are
   // neither copied nor hashed. An S3 store is shared by machines: each step's output goes in it, and the
   // next step, wherever it runs, fetches what it does not have.

@@ -25,13 +25,16 @@ export interface ActivityDeps {
   moderation?: ModerationSettings;
   /** Set by the worker for its air role: this host's id and air task queue (what claimAir answers). */
   air?: { host: string; queue: string };
-  /** Where finished episodes are put and fetched from; default: a directory store at dataDir (no copies). */
+  /** Where episode files are put and fetched from; default: a directory store at dataDir (no copies). */
   store?: Store;
 }
 
+/** The dependencies as the activity factories get them: the store resolved once for the whole worker. */
+export type WorkerDeps = ActivityDeps & { store: Store };
+
 export function createActivities(given: ActivityDeps) {
   // One store for every activity of the worker (its byte counters are the worker's).
-  const deps: ActivityDeps = { ...given, store: given.store ?? dataDirStore(given.dataDir) };
+  const deps: WorkerDeps = { ...given, store: given.store ?? dataDirStore(given.dataDir) };
   return {
     ...createEpisodeActivities(deps),
     ...createBroadcastActivities(deps),

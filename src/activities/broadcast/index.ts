@@ -2,7 +2,7 @@
 // disk, and the long onAir activity that supervises ffmpeg.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import fs from 'node:fs/promises';
-import type { ActivityDeps } from '../index';
+import type { WorkerDeps } from '../index';
 import { probe } from '../ffmpeg';
 import { channelWorkflowId, SLOT_COUNT, type AirClaim, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
@@ -16,7 +16,7 @@ import { ensureStandbyClip } from './standby';
 import { publishUrl } from './streamUrl';
 import path from 'node:path';
 import { throughOutage } from '../../store/outage';
-import { dataDirStore, type FileRef } from '../../store/index';
+import type { FileRef } from '../../store/index';
 
 export type { BroadcastSettings } from './onAirArgs';
 
@@ -38,8 +38,8 @@ function activitySignal(): AbortSignal | undefined {
   }
 }
 
-export function createBroadcastActivities(deps: ActivityDeps) {
-  const store = deps.store ?? dataDirStore(deps.dataDir);
+export function createBroadcastActivities(deps: WorkerDeps) {
+  const store = deps.store;
 
   /** Runs on the shared air queue (or a host's own, to check it is there): answers which host took it. */
   async function claimAir(input: { channel: string }): Promise<AirClaim> {
