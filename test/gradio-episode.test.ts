@@ -69,7 +69,10 @@ describe('episodes with Gradio backends (Gradio 6.31.0 fixture)', () => {
       assert.equal(s.degraded?.from, 'gradio');
       assert.match(s.degraded?.reason ?? '', /rejected by the safety filter/);
     }
-    assert.equal((await fx.state()).calls['/upscale'], 2, 'a non-retryable refusal is asked once per shot');
+    const st = await fx.state();
+    assert.equal(st.calls['/upscale'], 2, 'a non-retryable refusal is asked once per shot');
+    // The offline upscaler writes raw video; the interpolator app got it as H.264 in MP4, under a real name.
+    assert.match(String(st.last['/interpolate'].video), /\.upscaled\.[^/]*\.mkv\.upload\.mp4$/);
     for (const s of m.steps.filter((x) => x.step === 'generateShot' || x.step === 'interpolateShot')) assert.equal(s.backend, 'gradio');
     const onDisk = JSON.parse(fs.readFileSync(m.manifestPath, 'utf8'));
     assert.equal(onDisk.degraded, true);

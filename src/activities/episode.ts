@@ -146,7 +146,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
       const make = backendFor('upscale', req.backend);
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind,
-        name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend))),
+        name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.upscale : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: await local(req.inPath, req.input), outPath }, ctx),
       });
       return result(req, p, req.backend);
@@ -156,7 +156,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
       const make = backendFor('interpolate', req.backend);
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind,
-        // The offline interpolator writes a lossless Matroska intermediate (offline/render.ts).
+        // The offline upscaler and interpolator write raw lossless intermediates (offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps }, ctx),
       });

@@ -20,7 +20,7 @@ const AAC_FRAME_SEC = 1024 / BROADCAST.audioRate + 1e-3;
 
 export function normaliseVideoFilter(input: string, frames: number, out: string): string {
   const { width: w, height: h, fps, pixFmt } = BROADCAST;
-  // setparams: no colour tags reach the encoder (the lossless Ut Video intermediates carry BT.601 ones,
+  // setparams: no colour tags reach the encoder (a lossless intermediate may carry BT.601 ones,
   // a model's clip may carry others), since x264 writes them into the SPS and every aired file must
   // share the standby's parameter sets, which has none.
   return `[${input}]scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=lanczos,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=${pixFmt},setparams=range=unknown:color_primaries=unknown:color_trc=unknown:colorspace=unknown,trim=end_frame=${frames},setpts=PTS-STARTPTS[${out}]`;

@@ -8,7 +8,7 @@ import type { Store } from '../store/index';
 
 /** Filters the episode renderers, the mux and the on-air chain use (Debian's ffmpeg has them all). */
 export const REQUIRED_FILTERS = [
-  'drawtext', 'loudnorm', 'apad', 'atrim', 'afade', 'aresample', 'minterpolate', 'tpad', 'setsar', 'scale', 'fps', 'format',
+  'drawtext', 'loudnorm', 'apad', 'atrim', 'afade', 'aresample', 'minterpolate', 'framerate', 'tpad', 'setsar', 'scale', 'fps', 'format',
   'crop', 'pad', 'hue', 'eq', 'concat', 'gradients', 'mandelbrot', 'cellauto', 'life', 'aevalsrc', 'sine', 'volume',
 ];
 export const REQUIRED_ENCODERS = ['libx264', 'aac'];

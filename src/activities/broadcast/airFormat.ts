@@ -17,7 +17,11 @@ export const BROADCAST_VIDEO = [
   '-profile:v', 'high', '-pix_fmt', BROADCAST.pixFmt,
   '-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-r', String(BROADCAST.fps), '-video_track_timescale', '12288',
 ];
-export const BROADCAST_AUDIO = ['-c:a', 'aac', '-b:a', '160k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels)];
+/**
+ * AAC-LC at 160 kbit/s. ffmpeg's `fast` coder: less than half the CPU of its default `twoloop` search
+ * (0.26 vs 0.60 CPU-s per 9 s of stereo), transparent at this rate for a music bed.
+ */
+export const BROADCAST_AUDIO = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '160k', '-ar', String(BROADCAST.audioRate), '-ac', String(BROADCAST.audioChannels)];
 
 /**
  * The H.264 parameter sets (avcC) of a file, as hex. The concat demuxer builds each playlist entry's

@@ -37,7 +37,7 @@ export async function callGradio(capability: MediaCapability, spec: BackendSpec,
     for (const [name, file] of Object.entries(req.files)) {
       const target = Object.entries(call.params).find(([, v]) => v === `$${name}`)?.[0];
       ctx.heartbeat({ stage: 'uploading', app: call.app, file: path.basename(file) });
-      const uploaded = await uploadInput(conn, file, 'video', where);
+      const uploaded = await uploadInput(conn, file, 'video', where, ctx.signal);
       values[name] = fileInput(uploaded, params.find((p) => p.parameter_name === target), conn.major);
     }
     const named = resolveParams(call.params, values);

@@ -4,8 +4,10 @@
 // shared/notes/gradio.md). We upload before submit() rather than letting the client do it inside the
 // job, because the client only logs a failed upload and sends the call without the file.
 import { FileData } from '@gradio/client';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { probe, runFfmpeg } from '../ffmpeg';
 import type { AppConnection } from './connection';
 import { classifyAppError, failure } from './failures';
 
@@ -15,7 +17,27 @@ export function uploadName(localPath: string, kind: 'video' | 'audio'): string {
   return /\.(mp4|m4v|mov|webm|mkv|wav|mp3|flac|ogg|m4a)$/i.test(name) ? name : `${name}.${kind === 'audio' ? 'wav' : 'mp4'}`;
 }
 
-export async function uploadInput(conn: AppConnection, localPath: string, kind: 'video' | 'audio', where: string): Promise<FileData> {
+/**
+ * The offline renderers' intermediates are raw video (offline/render.ts), which a video Space's decoders
+ * are not written for, at 64 MB per 3-s shot: such a file goes up as H.264 in MP4, near-lossless (CRF 12),
+ * made once beside it. Coded video (a model's MP4) goes up as it is.
+ */
+export async function uploadableVideo(localPath: string, signal?: AbortSignal): Promise<string> {
+  if ((await probe(localPath, signal).catch(() => undefined))?.video?.codec !== 'rawvideo') return localPath;
+  const mp4 = `${localPath}.upload.mp4`;
+  if (existsSync(mp4)) return mp4;
+  const tmp = `${mp4}.${process.pid}.tmp`;
+  try {
+    await runFfmpeg(['-i', localPath, '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', '-f', 'mp4', tmp], { signal });
+    await fs.rename(tmp, mp4);
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+  return mp4;
+}
+
+export async function uploadInput(conn: AppConnection, localPath: string, kind: 'video' | 'audio', where: string, signal?: AbortSignal): Promise<FileData> {
+  if (kind === 'video') localPath = await uploadableVideo(localPath, signal);
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(localPath);

@@ -1,5 +1,5 @@
 // The offline renderers: real ffmpeg programs that stand in for the models when there is no GPU or no
-// network. They are procedural graphics, a Lanczos scaler, minterpolate and a synthesiser — not the
+// network. They are procedural graphics, a Lanczos scaler, frame blending or minterpolate and a synthesiser — not the
 // models, and never described as them.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,15 +16,16 @@ export const FONT_FILE = process.env.WEBTV_FONT_FILE ?? '/usr/share/fonts/truety
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
 const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2'];
 /**
- * Intermediates are lossless and cheap to write and read; the mux makes the one lossy encode viewers
- * see. The upscaled shot may go on to a remote interpolator, so it stays H.264 in MP4 (lossless, any
- * ffmpeg reads it); the interpolated shot only feeds our mux, so it is Ut Video in Matroska — a third of
- * the CPU of x264 to write and half to read (bench/stages.ts), at ~40 MB per 3-s shot on disk.
+ * Intermediates are lossless and cost no codec work: raw YUV 4:2:0 in Matroska (which, unlike NUT, records the last frame's duration). The mux makes the one lossy
+ * encode viewers see. Raw costs nothing to write or read (an upscale writes it in 0.40 CPU-s per 3-s shot
+ * against 0.54 for lossless x264; the interpolator and the mux read it ~4× cheaper than Ut Video or
+ * lossless x264, whose decoding was a third of their time: bench/stages.ts), at a price in bytes: 21 MB
+ * per upscaled and 64 MB per interpolated 3-s shot, where the offline patterns' noise kept the lossless
+ * codecs at 12–47 MB anyway. A Gradio app never gets raw video: the upload converts it (gradio/upload.ts).
  */
-const LOSSLESS_H264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', '-threads', '2', '-f', 'mp4'];
-const LOSSLESS_FAST = ['-c:v', 'utvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
+const LOSSLESS_RAW = ['-c:v', 'rawvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
 /** File extension of what each offline step writes (episode.ts names the files). */
-export const OFFLINE_OUTPUT_EXT = { video: 'mp4', upscale: 'mp4', interpolate: 'mkv' } as const;
+export const OFFLINE_OUTPUT_EXT = { video: 'mp4', upscale: 'mkv', interpolate: 'mkv' } as const;
 
 function progress(ctx: BackendContext, what: string, expectedSec: number) {
   return {
@@ -71,23 +72,26 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
 
 export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<void> {
   await runFfmpeg(
-    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...LOSSLESS_H264, ...BITEXACT, req.outPath],
+    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...LOSSLESS_RAW, ...BITEXACT, req.outPath],
     progress(ctx, 'upscale', SHOT_SECONDS),
   );
 }
 
 /**
- * Motion-interpolated frames with minterpolate. `mode: 'mci'` (default) is motion-compensated and takes
- * ~11 s of one core per 3-s shot at 1024×576; `mode: 'blend'` mixes neighbouring frames, ~10× faster,
- * for slow machines and quick tests.
+ * Interpolated frames. `mode: 'mci'` (default) is motion-compensated (minterpolate) and takes ~11 s of one
+ * core per 3-s shot at 1024×576; `mode: 'blend'` cross-fades neighbouring frames with the `framerate`
+ * filter, two orders of magnitude cheaper, for slow machines and quick tests. Frames that fall on an input frame are
+ * that frame, bit for bit, in both modes.
  */
 export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<void> {
-  const mode = spec.mode === 'blend' ? 'mi_mode=blend' : 'mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none';
+  const interpolate = spec.mode === 'blend'
+    ? `framerate=fps=${req.fps}:interp_start=0:interp_end=255:scene=100`
+    : `minterpolate=fps=${req.fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none`;
   const inSec = (await probe(req.inPath, ctx.signal)).durationSec || SHOT_SECONDS;
   await runFfmpeg(
-    // minterpolate stops short of the last input frame's end: hold two more frames, then cut at the
-    // input's length, so a 3-s shot stays 3 s (72 frames at 24 fps).
-    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,minterpolate=fps=${req.fps}:${mode},trim=end=${inSec},setsar=1`, '-an', ...LOSSLESS_FAST, ...BITEXACT, req.outPath],
+    // Both stop short of the last input frame's end: hold two more frames, then cut at the input's
+    // length, so a 3-s shot stays 3 s (72 frames at 24 fps).
+    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,${interpolate},trim=end=${inSec},setsar=1`, '-an', ...LOSSLESS_RAW, ...BITEXACT, req.outPath],
     progress(ctx, 'interpolate', inSec),
   );
 }
