@@ -18,6 +18,10 @@ import { startChannel } from '../src/client/channelStart';
 import { broadcastWorkflowId, channelWorkflowId, episodeWorkflowId, type ChannelStatus } from '../src/shared/channel';
 import { statusQuery } from '../src/shared/channelMessages';
 import { taskQueues } from '../src/shared/taskQueues';
+import { offlineBackends } from '../src/shared/validation';
+import { episodeWorkflow } from '../src/workflows/episode';
+import { episodeDir } from '../src/activities/paths';
+import { readActivityLog } from '../src/activities/artifacts';
 
 const BASE = 'roles';
 const CHANNEL = 'roles';
@@ -184,4 +188,57 @@ test('each role runs its own steps, air stays on the host it claimed, and move-a
   assert.ok(identityOf(other).test(nowBy), `onAir now runs on ${other.name}: ${nowBy}`);
   const st = (await cli('status', CHANNEL)).stdout;
   assert.match(st, new RegExp(`air host  ${other.name} \\(task queue ${BASE}-air-${other.name}\\)`));
+});
+
+test('a media worker SIGKILLed mid-episode: a second media worker, with its own data directory, finishes it from the store', async () => {
+  // Its own base queue, so the workers of the test above take none of this episode's steps.
+  const base = 'roles-crash';
+  const q = { WEBTV_TASK_QUEUE: base };
+  const control = startWorker('crash-control', 'remote', q);
+  const first = startWorker('crash-media-1', 'media', q);
+  const identityOf = (w: { proc: ResultPromise }) => new RegExp(`^webtv-media ${w.proc.pid}@`);
+  const workflowId = episodeWorkflowId('crash', 1);
+  const handle = await t.client.workflow.start(episodeWorkflow, {
+    taskQueue: base, workflowId,
+    args: [{ channel: 'crash', episode: 1, theme: 'a paper boat drifting down a rainy street', shots: 3, seed: 11, parallelShots: 1,
+      backends: { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' } } }],
+  });
+  // Kill the first media "machine" (its process group: ffmpeg too) once shot 1 is done and shot 2 under way.
+  const log1 = episodeDir(first.dataDir, 'crash', 1);
+  await waitFor('shot 1 made and shot 2 started on the first media worker', () => {
+    const log = fs.existsSync(log1) ? readActivityLog(log1) : [];
+    return log.some((e) => e.step === 'interpolateShot' && e.shot === 0 && e.outcome === 'made') && log.some((e) => e.shot === 1);
+  }, 180_000, 50);
+  process.kill(-first.proc.pid!, 'SIGKILL');
+  assert.equal((await first.proc).signal, 'SIGKILL');
+  const second = startWorker('crash-media-2', 'media', q);
+
+  const manifest = await handle.result();
+  assert.equal(manifest.shots.length, 3);
+  // What ran where: shot 1's steps only on the first worker; the mux, and the steps of shots 2–3 that were
+  // still to do, on the second; every step made once (the kill's cut step redone once, nothing of shot 1 again).
+  const ran = await whoRan(t.client, workflowId);
+  assert.ok([...ran.get('muxEpisode')!].every((id) => identityOf(second).test(id)), `the mux ran on ${[...ran.get('muxEpisode')!]}`);
+  assert.ok([...ran.get('interpolateShot')!].some((id) => identityOf(second).test(id)), 'the second worker made shots');
+  const log2 = readActivityLog(episodeDir(second.dataDir, 'crash', 1));
+  assert.deepEqual(log2.filter((e) => e.shot === 0 && e.outcome === 'made'), [], 'shot 1 was not made again');
+  // Every step made once, but for the one the kill cut: the first machine may have made its file without
+  // putting it in the store, so the second makes it again, as that step's next attempt.
+  const made = [...readActivityLog(log1), ...log2].filter((e) => e.outcome === 'made');
+  const twice: string[] = [];
+  for (const shot of [0, 1, 2]) {
+    for (const step of ['generateShot', 'upscaleShot', 'interpolateShot']) {
+      const n = made.filter((e) => e.shot === shot && e.step === step);
+      assert.ok(n.length === 1 || (n.length === 2 && n[1].attempt > n[0].attempt), `${step} of shot ${shot + 1}: ${JSON.stringify(n)}`);
+      if (n.length === 2) twice.push(`${step} ${shot + 1}`);
+    }
+  }
+  assert.ok(twice.length <= 1, `only the step the kill cut is made again: ${twice.join(', ')}`);
+  // The second machine read shot 1 from the store, not from the first one's folder: its own folder holds
+  // no file it made for shot 1, and the finished episode is in the store under its key.
+  assert.ok(manifest.episodeFile, 'the episode is in the store');
+  const keys = (await sw.client().send(new ListObjectsV2Command({ Bucket: sw.bucket }))).Contents?.map((o) => o.Key!) ?? [];
+  assert.ok(keys.some((k) => k.endsWith(manifest.episodeFile!.key)), `${manifest.episodeFile!.key} in ${keys.join(', ')}`);
+  process.kill(-control.proc.pid!, 'SIGKILL');
+  process.kill(-second.proc.pid!, 'SIGKILL');
 });
