@@ -10,6 +10,10 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Worker } from '@temporalio/worker';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
+import { startTestRtmp, streamIsOn } from './helpers/rtmp';
+import { startChannel } from '../src/client/channelStart';
+import { channelWorkflowId } from '../src/shared/channel';
+import { statusQuery } from '../src/shared/channelMessages';
 import { defaultBackends } from '../src/activities/registry';
 import { createActivities } from '../src/activities/index';
 import { readActivityLog } from '../src/activities/artifacts';
@@ -144,5 +148,32 @@ describe('episodes through an S3 store', () => {
     const head = await sw.client().send(new HeadObjectCommand({ Bucket: sw.bucket, Key: `outage/${manifest.episodeFile!.key}` }));
     assert.equal(head.Metadata?.sha256, manifest.episodeFile!.sha256);
     await w.stop();
+  });
+
+  it('wrong store credentials: the channel stays on its standby, and its status names the variable to fix', async () => {
+    const rtmp = await startTestRtmp(t.tmpDir);
+    const dataDir = path.join(t.tmpDir, 'bad-secret');
+    // The worker's start check refuses this store (store.test.ts); here the secret goes wrong while the
+    // channel runs, as when a key is rotated under a running worker. (A missing bucket can't be shown
+    // this way on SeaweedFS: it creates a bucket on the first put; AWS S3 answers NoSuchBucket.)
+    const store = storeFromEnv(dataDir, { ...sw.env(), AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    stores.push(store);
+    const w = await t.startWorker({ dataDir, backends: defaultBackends(), store, broadcast: { rtmpBase: rtmp.rtmpBase, publishSecret: rtmp.secret, extraRtmp: [] } });
+    try {
+      await startChannel(t.client, w.taskQueue, { channel: 'nobucket', shots: 1, backends: { interpolate: { kind: 'offline', mode: 'blend' } } });
+      const status = () => t.client.workflow.getHandle(channelWorkflowId('nobucket')).query(statusQuery);
+      const st = await waitFor('an episode failure in the status', async () => {
+        const s = await status().catch(() => undefined);
+        return s && s.recentFailures.length > 0 ? s : undefined;
+      }, 180_000, 1_000);
+      assert.match(st.recentFailures[0].error, /^cannot look up channels\/nobucket\/episodes\/00001\/shot-01\.generated\.\w+\.mp4 in s3:\/\/webtv\/: forbidden \(Unknown 403\): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+      assert.ok(!st.onAir?.episode, `nothing but the standby has aired: ${JSON.stringify(st.onAir)}`);
+      assert.equal(st.made, 0);
+      assert.ok(await streamIsOn(rtmp.flvUrl('nobucket'), 15), 'the standby stays on air');
+      await t.client.workflow.getHandle(channelWorkflowId('nobucket')).cancel();
+    } finally {
+      await w.stop();
+      await rtmp.stop();
+    }
   });
 });
