@@ -14,7 +14,7 @@ import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startTestRtmp, streamIsOn } from './helpers/rtmp';
 import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
 import { startFixture, type Fixture } from './helpers/gradio';
-import { startChannel } from '../src/client/channelStart';
+import { startChannel } from '../src/channels/channelStart';
 import { broadcastWorkflowId, channelWorkflowId, episodeWorkflowId, type ChannelStatus } from '../src/shared/channel';
 import { statusQuery } from '../src/shared/channelMessages';
 import { taskQueues } from '../src/shared/taskQueues';

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { HOST_ID_PATTERN, HOST_ID_RULE, hostIdFrom, parseRoles, type Role } from './shared/taskQueues';
+import { HOST_ID_PATTERN, HOST_ID_RULE, hostIdFrom, parseRoles, type Role } from '../shared/taskQueues';
 
 const schema = z.object({
   WEBTV_TASK_QUEUE: z.string().min(1).default('webtv'),

@@ -5,21 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readSettings } from '../../config';
-import { activityDepsFromEnv } from '../../workers/deps';
-import { storeFromEnv } from '../../store/index';
-import { createWorker, installWorkerRuntime } from '../../workers/worker';
-import { startDevServer, type DevServer } from '../../temporal/devServer';
-import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../../temporal/connection';
-import type { ChannelInput } from '../../shared/channel';
-import { startChannel } from '../channelStart';
-import { DEFAULT_THEME } from '../../shared/theme';
-import { assertPortFree, startRtmpServer } from '../rtmp';
-import { startWebServer } from '../web/server';
-import { ViewerCount } from '../web/viewerCount';
-import { startViewerReports } from '../viewerReport';
-import { fontFileFromEnv, preflightPasses, type PortNeed, type PreflightNeeds } from '../../preflight/index';
-import type { Role } from '../../shared/taskQueues';
+import { readSettings } from '../config/settings';
+import { activityDepsFromEnv } from '../workers/deps';
+import { storeFromEnv } from '../store/index';
+import { createWorker, installWorkerRuntime } from '../workers/worker';
+import { startDevServer, type DevServer } from './temporalDevServer';
+import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../temporal/connection';
+import type { ChannelInput } from '../shared/channel';
+import { startChannel } from '../channels/channelStart';
+import { DEFAULT_THEME } from '../shared/theme';
+import { assertPortFree, startRtmpServer } from './rtmp';
+import { startWebServer } from './web/server';
+import { ViewerCount } from './web/viewerCount';
+import { startViewerReports } from './viewerReport';
+import { fontFileFromEnv, preflightPasses, type PortNeed, type PreflightNeeds } from '../preflight/index';
+import type { Role } from '../shared/taskQueues';
 
 export interface StackOptions {
   dataDir: string;

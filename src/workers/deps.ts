@@ -3,7 +3,7 @@
 // (OPENAI_API_KEY, WEBTV_PUBLISH_SECRET, stream keys in WEBTV_EXTRA_RTMP) stay in the environment.
 import type { ActivityDeps } from '../activities/index';
 import type { ModerationSettings } from '../activities/moderation/index';
-import { defaultBackends } from '../activities/registry';
+import { defaultBackends } from '../activities/backends/registry';
 import { storeFromEnv } from '../store/index';
 
 export function activityDepsFromEnv(dataDir: string, env: NodeJS.ProcessEnv = process.env): ActivityDeps {

@@ -1,7 +1,7 @@
 // The small interface every media backend implements, one per capability, and the registry the
 // activities pick from. An activity never knows which backend it called: it passes a request with the
 // path to write and validates what lands there.
-import type { BackendSpec, MediaCapability } from '../shared/types';
+import type { BackendSpec, MediaCapability } from '../../shared/types';
 
 /** What a backend gets from the activity that runs it. */
 export interface BackendContext {

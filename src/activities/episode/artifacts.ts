@@ -4,8 +4,8 @@
 import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import { probe, type ProbeResult } from './ffmpeg';
-import type { BackendContext } from './backends';
+import { probe, type ProbeResult } from '../media/ffmpeg';
+import type { BackendContext } from '../backends/backends';
 
 export const ACTIVITY_LOG = 'activity-log.jsonl';
 

@@ -4,18 +4,18 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../shared/types';
-import type { BackendContext, BackendRegistry } from './backends';
+import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../../shared/types';
+import type { BackendContext, BackendRegistry } from '../backends/backends';
 import { appendActivityLog, produceMedia, writeFileAtomic } from './artifacts';
-import { hashOf } from './hashOf';
-import { OFFLINE_OUTPUT_EXT } from './offline/render';
+import { hashOf } from '../media/hashOf';
+import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
 import { episodeDir, episodeKey } from './paths';
-import { writeOfflineShotList } from './shotlist/offline';
-import { writeOpenAIShotList } from './shotlist/openai';
-import { muxEpisodeFiles } from './mux';
-import type { WorkerDeps } from './index';
-import type { FileRef } from '../store/index';
-import { storeWaits, throughOutage } from '../store/outage';
+import { writeOfflineShotList } from '../backends/shotlist/offline';
+import { writeOpenAIShotList } from '../backends/shotlist/openai';
+import { muxEpisodeFiles } from '../media/mux';
+import type { WorkerDeps } from '../index';
+import type { FileRef } from '../../store/index';
+import { storeWaits, throughOutage } from '../../store/outage';
 
 /** Which episode a step belongs to (the channel keeps a finished one as an EpisodeRef, src/shared/channel.ts). */
 export interface EpisodeId { channel: string; episode: number }

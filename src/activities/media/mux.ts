@@ -4,15 +4,15 @@
 import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../shared/types';
-import { appendActivityLog, writeFileAtomic } from './artifacts';
-import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from './broadcast/airFormat';
-import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from './broadcast/airAudio';
+import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../../shared/types';
+import { appendActivityLog, writeFileAtomic } from '../episode/artifacts';
+import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from '../broadcast/airFormat';
+import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from '../broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
-import type { MuxRequest } from './episode';
-import { storeWaits, throughOutage } from '../store/outage';
-import { episodeKey } from './paths';
-import type { Store } from '../store/index';
+import type { MuxRequest } from '../episode/episode';
+import { storeWaits, throughOutage } from '../../store/outage';
+import { episodeKey } from '../episode/paths';
+import type { Store } from '../../store/index';
 
 export const LOUDNESS = { i: -23, tp: -2 } as const;
 /** The mux makes audio exactly the video's length: within one AAC frame (1024 samples). */

@@ -1,15 +1,15 @@
 // `webtv channel start|stop|list|theme|pause|resume|skip|status|move-air`: drives a channel workflow through Temporal.
 import { channelNameProblem } from '../../shared/validation';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { formatChannelList, listChannels } from '../channelList';
-import { lastChannelState, startChannel } from '../channelStart';
-import { stopChannel } from '../channelStop';
-import { comingUp, type ComingUp } from '../schedules';
+import { formatChannelList, listChannels } from '../../channels/channelList';
+import { lastChannelState, startChannel } from '../../channels/channelStart';
+import { stopChannel } from '../../channels/channelStop';
+import { comingUp, type ComingUp } from '../../channels/schedules';
 import { localTime } from './schedule';
 import { parseArgs } from 'node:util';
-import { readSettings } from '../../config';
+import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
-import { loadChannelBackends } from '../../activities/gradio/config';
+import { loadChannelBackends } from '../../activities/backends/gradio/config';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { moveAirUpdate, pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
 import { hostIdProblem } from '../../shared/taskQueues';

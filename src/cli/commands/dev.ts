@@ -2,8 +2,8 @@
 // directory, Web UI) and a worker — until Ctrl-C.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readSettings } from '../../config';
-import { startDevServer } from '../../temporal/devServer';
+import { readSettings } from '../../config/settings';
+import { startDevServer } from '../../servers/temporalDevServer';
 import { connectWorker, devServerTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';

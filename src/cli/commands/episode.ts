@@ -3,9 +3,9 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadChannelBackends } from '../../activities/gradio/config';
-import { channelDir } from '../../activities/paths';
-import { readSettings } from '../../config';
+import { loadChannelBackends } from '../../activities/backends/gradio/config';
+import { channelDir } from '../../activities/episode/paths';
+import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
 import { episodeWorkflowId } from '../../shared/channel';
 import type { EpisodeInput, EpisodeManifest } from '../../shared/types';

@@ -1,9 +1,9 @@
 // `webtv schedule add|list|remove`: a channel's programme on Temporal Schedules.
 import { parseArgs } from 'node:util';
-import { readSettings } from '../../config';
+import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
 import { channelNameProblem } from '../../shared/validation';
-import { addSchedule, listSchedules, removeSchedule, ScheduleInputError, type ProgrammeSchedule } from '../schedules';
+import { addSchedule, listSchedules, removeSchedule, ScheduleInputError, type ProgrammeSchedule } from '../../channels/schedules';
 
 const USAGE = `usage:
   webtv schedule add <channel> --cron "<cron>" --theme "…" [--episodes <n>] [--note "…"]

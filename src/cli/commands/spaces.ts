@@ -3,9 +3,9 @@
 // it speaks and whether the endpoint signature matches. Exit code 0 when all is well, 1 when anything
 // would fail, 2 on bad usage.
 import { parseArgs } from 'node:util';
-import type { BackendSpec } from '../../activities/backends';
-import { checkCapability, type CapabilityCheck } from '../../activities/gradio/check';
-import { loadChannelBackends, MEDIA_CAPABILITIES } from '../../activities/gradio/config';
+import type { BackendSpec } from '../../activities/backends/backends';
+import { checkCapability, type CapabilityCheck } from '../../activities/backends/gradio/check';
+import { loadChannelBackends, MEDIA_CAPABILITIES } from '../../activities/backends/gradio/config';
 import { checkModelServers, formatModelServers } from './modelServerHealth';
 
 const USAGE = 'usage: webtv spaces check [--config <channel config .json>] [--json] [--timeout <seconds>]';

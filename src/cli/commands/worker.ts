@@ -1,7 +1,7 @@
 // `webtv worker [--roles media,remote,air]`: one worker process against the Temporal Service the environment
 // or profile names. It runs the workflows, plus the roles asked for, each on its own task queue.
 import { parseArgs } from 'node:util';
-import { readSettings } from '../../config';
+import { readSettings } from '../../config/settings';
 import { connectWorker, temporalTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';

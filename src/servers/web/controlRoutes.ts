@@ -10,7 +10,7 @@ import { pauseSignal, resumeSignal, setThemeUpdate, skipSignal } from '../../sha
 import type { ChannelStatusCache } from './channelStatusCache';
 import { HttpError } from './httpError';
 import { channelOf } from './channelParam';
-import type { ComingUp } from '../schedules';
+import type { ComingUp } from '../../channels/schedules';
 import type { ViewerCount } from './viewerCount';
 import { waitingFor } from './waitingFor';
 

@@ -5,8 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ChannelStatus } from '../../shared/channel';
-import { listChannels } from '../channelList';
-import { channelSearchAttributesRegistered } from '../channelStart';
+import { listChannels } from '../../channels/channelList';
+import { channelSearchAttributesRegistered } from '../../channels/channelStart';
 import type { ChannelStatusCache } from './channelStatusCache';
 import type { ViewerCount } from './viewerCount';
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { probe } from '../ffmpeg';
+import { probe } from '../../media/ffmpeg';
 import { failure } from './failures';
 
 export interface DownloadOptions {

@@ -1,7 +1,7 @@
 // How the offline renderer turns a prompt into a look: a procedural source, a palette and a camera move,
 // all derived deterministically from the prompt's words and the seed, so different prompts give visibly
 // different clips and the same prompt always gives the same clip.
-import { hashOf } from '../hashOf';
+import { hashOf } from '../../media/hashOf';
 
 export interface Look {
   /** lavfi source description, without size/rate (added by the renderer). */

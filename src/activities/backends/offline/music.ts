@@ -1,5 +1,5 @@
 // The offline synthesiser's score: tempo and key come from the mood words, the melody from the seed.
-import { hashOf } from '../hashOf';
+import { hashOf } from '../../media/hashOf';
 
 export interface Score { bpm: number; rootHz: number; minor: boolean; left: string; right: string }
 

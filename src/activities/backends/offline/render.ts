@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest } from '../backends';
-import type { BackendSpec } from '../../shared/types';
-import { BROADCAST, SHOT, SHOT_SECONDS } from '../../shared/types';
-import { probe, runFfmpeg } from '../ffmpeg';
+import type { BackendSpec } from '../../../shared/types';
+import { BROADCAST, SHOT, SHOT_SECONDS } from '../../../shared/types';
+import { probe, runFfmpeg } from '../../media/ffmpeg';
 import { captionLines, lookFor } from './look';
 import { musicFor } from './music';
 

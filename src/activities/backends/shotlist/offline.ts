@@ -1,7 +1,7 @@
 // The offline shot-list writer: deterministic from theme and seed, no model. Its prompts follow the shape
 // video models answer best to — subject, action, setting, camera, lighting, style keywords — and share
 // one style and lighting across the episode so its shots look like one piece.
-import { hashOf } from '../hashOf';
+import { hashOf } from '../../media/hashOf';
 
 const ACTIONS = [
   'slowly turns to face the camera', 'works with quiet focus', 'pauses and looks around', 'moves through the scene',

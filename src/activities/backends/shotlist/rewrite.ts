@@ -2,8 +2,8 @@
 // told why (the categories), never shown the refused text. Offline writer: a calmer deterministic variant.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { WriterSpec } from '../../shared/types';
-import type { ActivityDeps } from '../index';
+import type { WriterSpec } from '../../../shared/types';
+import type { ActivityDeps } from '../../index';
 import { rewriteOfflineShotPrompt } from './offline';
 import { rewriteOpenAIShotPrompt } from './openai';
 
