@@ -5,7 +5,7 @@ const GROUPS: Record<string, { about: string; load: () => Promise<{ run(argv: st
   schedule: { about: 'schedule add|list <channel> | remove <id>   a programme: themes at set times (Temporal Schedules)', load: () => import('./commands/schedule') },
   worker: { about: 'worker                      run a worker on the task queue (default "webtv")', load: () => import('./commands/worker') },
   dev: { about: 'dev                         Temporal dev server (Web UI on 8233) + a worker, until Ctrl-C', load: () => import('./commands/dev') },
-  start: { about: 'start                       everything: Temporal, worker, RTMP, web page, channel "default"', load: () => import('../servers/stack') },
+  start: { about: 'start                       everything: Temporal, worker, RTMP, web page, channel "default"', load: () => import('./commands/start') },
   spaces: { about: 'spaces check [--config f]   check the configured Gradio apps', load: () => import('./commands/spaces') },
 };
 

@@ -1,5 +1,5 @@
-// `webtv start` (npm start): the whole product on one machine — Temporal dev server (cached pinned
-// binary, SQLite under the data dir, Web UI), a worker, the RTMP server, the web page, and channel
+// The stack `webtv start` (npm start) runs: the whole product on one machine — Temporal dev server (cached
+// pinned binary, SQLite under the data dir, Web UI), a worker, the RTMP server, the web page, and channel
 // `default` on offline backends. Run again, it resumes the same channel from the SQLite file.
 // With TEMPORAL_ADDRESS (or a Temporal profile naming an address) set it uses that Service instead of starting one.
 import { randomBytes } from 'node:crypto';
@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readSettings } from '../config/settings';
 import { activityDepsFromEnv } from '../workers/deps';
-import { storeFromEnv } from '../store/index';
-import { createWorker, installWorkerRuntime } from '../workers/worker';
+import { createWorker } from '../workers/worker';
 import { startDevServer, type DevServer } from './temporalDevServer';
 import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../temporal/connection';
 import type { ChannelInput } from '../shared/channel';
@@ -18,7 +17,7 @@ import { assertPortFree, startRtmpServer } from './rtmp';
 import { startWebServer } from './web/server';
 import { ViewerCount } from './web/viewerCount';
 import { startViewerReports } from './viewerReport';
-import { fontFileFromEnv, preflightPasses, type PortNeed, type PreflightNeeds } from '../preflight/index';
+import { fontFileFromEnv, type PortNeed, type PreflightNeeds } from '../preflight/index';
 import type { Role } from '../shared/taskQueues';
 
 export interface StackOptions {
@@ -191,34 +190,4 @@ export function stackPreflight(o: StackOptions): PreflightNeeds {
     );
   }
   return { media: true, fontFile: fontFileFromEnv(), ports };
-}
-
-export async function run(argv: string[]): Promise<number> {
-  if (argv.length > 0) {
-    console.error('usage: webtv start   (configure with environment variables; see docs/broadcast.md)');
-    return 2;
-  }
-  // The worker's own INFO lines (webpack, state changes) would bury the URLs; WEBTV_LOG=info brings them back.
-  installWorkerRuntime(readSettings());
-  const options = stackOptionsFromEnv();
-  const store = storeFromEnv(options.dataDir);
-  try {
-    if (!(await preflightPasses('start', { ...stackPreflight(options), store }))) return 1;
-  } finally {
-    store.close();
-  }
-  const stack = await startStack(options);
-  await new Promise<void>((resolve) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.once('SIGINT', () => process.exit(130));
-      console.log('stopping… (Ctrl-C again to force)');
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-  await stack.stop();
-  return 0;
 }
