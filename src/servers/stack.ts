@@ -17,7 +17,8 @@ import { assertPortFree, startRtmpServer } from './rtmp';
 import { startWebServer } from './web/server';
 import { ViewerCount } from './web/viewerCount';
 import { startViewerReports } from './viewerReport';
-import { fontFileFromEnv, type PortNeed, type PreflightNeeds } from '../preflight/index';
+import type { PortNeed, PreflightNeeds } from '../preflight/index';
+import { fontFileFromEnv } from '../config/media';
 import type { Role } from '../shared/taskQueues';
 
 export interface StackOptions {

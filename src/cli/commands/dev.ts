@@ -7,7 +7,8 @@ import { startDevServer } from '../../servers/temporalDevServer';
 import { connectWorker, devServerTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
-import { fontFileFromEnv, preflightPasses } from '../../preflight/index';
+import { preflightPasses } from '../../preflight/index';
+import { fontFileFromEnv } from '../../config/media';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '7233' }, 'ui-port': { type: 'string', default: '8233' } }, strict: true });

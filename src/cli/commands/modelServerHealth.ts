@@ -2,6 +2,7 @@
 // its health route for the device, the loaded models and the free GPU memory. Other apps have no such
 // route; they are simply not listed.
 import { z } from 'zod';
+import { huggingFace } from '../../config/huggingFace';
 
 const healthSchema = z.object({
   server: z.literal('webtv-model-server'),
@@ -25,7 +26,8 @@ export function appBaseUrl(app: string): string {
 export async function checkModelServers(apps: string[], timeoutMs: number): Promise<{ app: string; health: ModelServerHealth }[]> {
   const distinct = [...new Set(apps)];
   const found = await Promise.all(distinct.map(async (app) => {
-    const headers: Record<string, string> = process.env.HF_TOKEN && !/^https?:/.test(app) ? { Authorization: `Bearer ${process.env.HF_TOKEN}` } : {};
+    const { token } = huggingFace();
+    const headers: Record<string, string> = token && !/^https?:/.test(app) ? { Authorization: `Bearer ${token}` } : {};
     const r = await fetch(`${appBaseUrl(app)}webtv/health`, { signal: AbortSignal.timeout(timeoutMs), headers }).catch(() => undefined);
     if (!r?.ok) return undefined;
     const parsed = healthSchema.safeParse(await r.json().catch(() => undefined));

@@ -5,7 +5,8 @@ import { readSettings } from '../../config/settings';
 import { connectWorker, temporalTarget } from '../../temporal/connection';
 import { activityDepsFromEnv } from '../../workers/deps';
 import { createWorker, installWorkerRuntime } from '../../workers/worker';
-import { fontFileFromEnv, preflightPasses } from '../../preflight/index';
+import { preflightPasses } from '../../preflight/index';
+import { fontFileFromEnv } from '../../config/media';
 import { ROLES, parseRoles, type Role } from '../../shared/taskQueues';
 
 const USAGE = `usage: webtv worker [--roles media,remote,air] [--task-queue <base>]

@@ -3,6 +3,7 @@
 import { Client } from '@gradio/client';
 import { failure, classifyAppError } from './failures';
 import type { ParamInfo } from './shapes';
+import { huggingFace } from '../../../config/huggingFace';
 
 /** A Client that remembers every stream it opens, so closing it closes them all (heartbeat included). */
 class ClosableClient extends Client {
@@ -31,8 +32,7 @@ export interface AppConnection {
 const SUPPORTED_PROTOCOLS = ['sse_v1', 'sse_v2', 'sse_v2.1', 'sse_v3'];
 
 function token(): `hf_${string}` | undefined {
-  const t = process.env.HF_TOKEN;
-  return t ? (t as `hf_${string}`) : undefined;
+  return huggingFace().token;
 }
 
 /** Connects (aborting with the signal) and checks version, protocol and API info. */

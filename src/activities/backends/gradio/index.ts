@@ -10,6 +10,7 @@ import { fileInput, outputFile } from './shapes';
 import { awaitSpaceRunning, isSpaceId } from './space';
 import { uploadInput } from './upload';
 import { OUTPUT_KIND, parseGradioSpec, resolveParams } from './spec';
+import { huggingFace } from '../../../config/huggingFace';
 
 interface CallRequest {
   values: Record<string, unknown>;
@@ -50,7 +51,7 @@ export async function callGradio(capability: MediaCapability, spec: BackendSpec,
     const file = outputFile(data, call.output, where);
     await downloadOutput({
       url: file.url, origin: conn.origin, outPath: req.outPath, maxBytes: call.maxBytes,
-      kind: OUTPUT_KIND[capability], signal: ctx.signal, where, token: process.env.HF_TOKEN,
+      kind: OUTPUT_KIND[capability], signal: ctx.signal, where, token: huggingFace().token,
     });
     ctx.heartbeat({ stage: 'done', app: call.app });
   } finally {

@@ -12,6 +12,7 @@
 // neither route above, and two GETs validated with zod do not justify the dependency.
 import { z } from 'zod';
 import { failure } from './failures';
+import { huggingFace } from '../../../config/huggingFace';
 
 /** Answers with the app once it is up. */
 export const READY_STAGES = ['RUNNING'] as const;
@@ -41,14 +42,14 @@ export function isSpaceId(app: string): boolean {
 }
 
 export function hubEndpoint(): string {
-  return (process.env.HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
+  return huggingFace().endpoint;
 }
 
 const HUB_TIMEOUT_MS = 15_000;
 
 async function hubGet(space: string, route: 'runtime' | 'host', signal: AbortSignal | undefined, where: string): Promise<unknown> {
   const url = `${hubEndpoint()}/api/spaces/${space}/${route}`;
-  const token = process.env.HF_TOKEN;
+  const { token } = huggingFace();
   const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
   const timeout = AbortSignal.timeout(HUB_TIMEOUT_MS);
   let res: Response;
@@ -104,7 +105,7 @@ function deadStageFailure(space: string, runtime: SpaceRuntime, where: string) {
 
 /** A request to the app's page is what wakes a sleeping Space; its answer does not matter. */
 export async function wake(host: string, signal: AbortSignal | undefined): Promise<void> {
-  const token = process.env.HF_TOKEN;
+  const { token } = huggingFace();
   const timeout = AbortSignal.timeout(HUB_TIMEOUT_MS);
   await fetch(host, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
     .then((r) => r.body?.cancel(), () => {});

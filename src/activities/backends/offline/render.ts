@@ -9,8 +9,9 @@ import { BROADCAST, SHOT, SHOT_SECONDS } from '../../../shared/types';
 import { probe, runFfmpeg } from '../../media/ffmpeg';
 import { captionLines, lookFor } from './look';
 import { musicFor } from './music';
+import { fontFileFromEnv } from '../../../config/media';
 
-export const FONT_FILE = process.env.WEBTV_FONT_FILE ?? '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+export const FONT_FILE = fontFileFromEnv();
 
 /** Bit-exact flags so the same inputs give the same bytes (no encoder version strings, no dates). */
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
