@@ -11,7 +11,7 @@ import { loadRules, readBlocklist } from '../src/activities/moderation/rules';
 import { defaultBackends } from '../src/activities/backends/registry';
 import { rewriteOfflineShotPrompt, writeOfflineShotList } from '../src/activities/backends/shotlist/offline';
 import { DEFAULT_THEME, SAFE_MOOD, safePrompt } from '../src/shared/theme';
-import { moderationFromEnv } from '../src/workers/deps';
+import { moderationFromEnv } from '../src/config/models';
 import { startFakeModeration, type FakeModeration } from './helpers/moderationServer';
 
 const rules = loadRules();

@@ -1,4 +1,6 @@
 // `webtv <group> <command> …`: each group lives in its own module under commands/.
+import { debugFromEnv } from '../config/settings';
+
 const GROUPS: Record<string, { about: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   episode: { about: 'episode make --theme "…"   make one episode and print its path', load: () => import('./commands/episode') },
   channel: { about: 'channel start|stop|theme|pause|resume|skip|status|suggestions <name> | list   run and steer channels', load: () => import('./commands/channel') },
@@ -30,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // Expected failures (bad flags, unreachable server) are one line; set WEBTV_DEBUG=1 for the stack.
     console.error(`webtv ${group}: ${err instanceof Error ? err.message : String(err)}`);
-    if (process.env.WEBTV_DEBUG) console.error(err);
+    if (debugFromEnv()) console.error(err);
     return 1;
   }
 }

@@ -1,5 +1,5 @@
-// Process-wide settings from the environment, read once at the edge and validated. The Temporal connection
-// has its own loader (src/temporal/connection.ts: the SDK's profiles and TEMPORAL_* variables).
+// Process-wide settings from the environment, read once at the edge and validated. Every variable the product
+// reads is read in src/config (one module per area); the Temporal connection has the SDK's own loader (temporal.ts).
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -52,4 +52,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: e.WEBTV_LOG === 'debug' ? 'DEBUG' : e.WEBTV_LOG === 'info' ? 'INFO' : 'WARN',
     ...(e.WEBTV_METRICS_PORT ? { metricsAddress: e.WEBTV_METRICS_PORT.includes(':') ? e.WEBTV_METRICS_PORT : `127.0.0.1:${e.WEBTV_METRICS_PORT}` } : {}),
   };
+}
+
+/** WEBTV_DEBUG: any value makes the CLI print a failure's stack under its one-line message. */
+export function debugFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.WEBTV_DEBUG);
+}
+
+/** WEBTV_CHANNEL_CONFIG: the channel configuration `webtv spaces check` reads when --config is not given. */
+export function channelConfigFileFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.WEBTV_CHANNEL_CONFIG || undefined;
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
 import { StreamSessions } from './rtmpSessions';
+import { publishSecretFromEnv } from '../config/broadcast';
 
 const require = createRequire(import.meta.url);
 
@@ -58,7 +59,7 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
   const bind = opts.bind ?? '127.0.0.1';
   await assertPortFree(opts.rtmpPort, bind, 'RTMP');
   await assertPortFree(opts.httpPort, bind, 'HTTP-FLV');
-  const secret = opts.secret ?? process.env.WEBTV_PUBLISH_SECRET ?? randomBytes(24).toString('hex');
+  const secret = opts.secret ?? publishSecretFromEnv() ?? randomBytes(24).toString('hex');
   fs.mkdirSync(opts.storeDir, { recursive: true });
   const NodeMediaServer = require('node-media-server');
   const logger = require('node-media-server/src/core/logger.js');

@@ -5,11 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readSettings } from '../config/settings';
 import { activityDepsFromEnv } from '../workers/deps';
 import { createWorker } from '../workers/worker';
 import { startDevServer, type DevServer } from './temporalDevServer';
-import { connectClient, connectWorker, devServerTarget, temporalTarget, type TemporalTarget } from '../temporal/connection';
+import { connectClient, connectWorker, devServerTarget, type TemporalTarget } from '../temporal/connection';
 import type { ChannelInput } from '../shared/channel';
 import { startChannel } from '../channels/channelStart';
 import { DEFAULT_THEME } from '../shared/theme';
@@ -34,6 +33,8 @@ export interface StackOptions {
   ports: { temporal: number; temporalUi: number; rtmp: number; flv: number; web: number };
   hls: boolean;
   extraRtmp: string[];
+  /** WEBTV_CONTROL_TOKEN; unset: a token kept in <dataDir>/control-token. */
+  controlToken?: string;
   /** Overrides for the channel started here (tests use fewer shots). */
   channelOptions?: Omit<ChannelInput, 'channel' | 'state'>;
   log?: (line: string) => void;
@@ -52,40 +53,9 @@ export interface Stack {
 /** How long `npm start` waits for the stream before saying it is not on air yet (the standby clip is made first). */
 const ON_AIR_WAIT_MS = 180_000;
 
-function port(env: string | undefined, dflt: number, name: string): number {
-  if (env === undefined || env === '') return dflt;
-  const n = Number(env);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${env} is not a port number (1-65535)`);
-  return n;
-}
-
-export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOptions {
-  const s = readSettings(env);
-  const temporal = temporalTarget(env);
-  return {
-    dataDir: s.dataDir,
-    ...(temporal.configured ? { temporal } : {}),
-    taskQueue: s.taskQueue,
-    roles: s.roles,
-    airHost: s.airHost,
-    channel: env.WEBTV_CHANNEL || 'default',
-    bind: env.WEBTV_BIND || '127.0.0.1',
-    ports: {
-      temporal: port(env.WEBTV_TEMPORAL_PORT, 7233, 'WEBTV_TEMPORAL_PORT'),
-      temporalUi: port(env.WEBTV_TEMPORAL_UI_PORT, 8233, 'WEBTV_TEMPORAL_UI_PORT'),
-      rtmp: port(env.WEBTV_RTMP_PORT, 1935, 'WEBTV_RTMP_PORT'),
-      flv: port(env.WEBTV_FLV_PORT, 8000, 'WEBTV_FLV_PORT'),
-      web: port(env.WEBTV_WEB_PORT, 8080, 'WEBTV_WEB_PORT'),
-    },
-    hls: env.WEBTV_HLS === '1',
-    extraRtmp: (env.WEBTV_EXTRA_RTMP ?? '').split(/\s+/).filter(Boolean),
-    ...(env.WEBTV_AUDIENCE === '1' ? { channelOptions: { audience: true } } : {}),
-  };
-}
-
 /** The control token: WEBTV_CONTROL_TOKEN, else one kept in <dataDir>/control-token (mode 600). */
-function controlToken(dataDir: string): { token: string; file?: string } {
-  if (process.env.WEBTV_CONTROL_TOKEN) return { token: process.env.WEBTV_CONTROL_TOKEN };
+function controlToken(dataDir: string, given: string | undefined): { token: string; file?: string } {
+  if (given) return { token: given };
   const file = path.join(dataDir, 'control-token');
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
   return { token: fs.readFileSync(file, 'utf8').trim(), file };
@@ -145,7 +115,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (started.warning) log(`  warning: ${started.warning}`);
     if (started.how === 'resumed') log(`channel "${o.channel}" resumes from where it stopped`);
 
-    const { token, file: tokenFile } = controlToken(o.dataDir);
+    const { token, file: tokenFile } = controlToken(o.dataDir, o.controlToken);
     const viewers = new ViewerCount((c) => rtmp.viewers(c));
     const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token, viewers });
     stops.push(() => web.stop());

@@ -7,18 +7,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { devServerSearchAttributeFlags } from '../shared/searchAttributes';
+import { temporalCliPathFromEnv } from '../config/temporal';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Path of the Temporal CLI: TEMPORAL_CLI_PATH, else the cached pinned version (installed if missing). */
 export async function temporalCliPath(): Promise<string> {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
-  if (fromEnv) {
-    if (!fs.existsSync(fromEnv)) {
-      throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist; unset it to use the pinned CLI, or fix the path`);
-    }
-    return fromEnv;
-  }
+  const fromEnv = temporalCliPathFromEnv();
+  if (fromEnv) return fromEnv;
   const { stdout } = await execa(path.join(repoRoot, 'scripts/install-temporal.sh'), [], { stderr: 'inherit' });
   return stdout.trim().split('\n').pop()!;
 }

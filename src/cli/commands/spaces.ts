@@ -7,6 +7,7 @@ import type { BackendSpec } from '../../activities/backends/backends';
 import { checkCapability, type CapabilityCheck } from '../../activities/backends/gradio/check';
 import { loadChannelBackends, MEDIA_CAPABILITIES } from '../../activities/backends/gradio/config';
 import { checkModelServers, formatModelServers } from './modelServerHealth';
+import { channelConfigFileFromEnv } from '../../config/settings';
 
 const USAGE = 'usage: webtv spaces check [--config <channel config .json>] [--json] [--timeout <seconds>]';
 export const DEFAULT_CONFIG = 'webtv.channel.json';
@@ -29,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const timeoutSec = Number(args.values.timeout ?? 30);
   if (!(timeoutSec > 0)) { console.error(`--timeout must be a positive number of seconds\n${USAGE}`); return 2; }
-  const file = args.values.config ?? process.env.WEBTV_CHANNEL_CONFIG ?? DEFAULT_CONFIG;
+  const file = args.values.config ?? channelConfigFileFromEnv() ?? DEFAULT_CONFIG;
   let backends;
   try {
     backends = loadChannelBackends(file);

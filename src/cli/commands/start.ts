@@ -2,7 +2,8 @@
 // until Ctrl-C or SIGTERM.
 import { readSettings } from '../../config/settings';
 import { preflightPasses } from '../../preflight/index';
-import { stackOptionsFromEnv, stackPreflight, startStack } from '../../servers/stack';
+import { stackPreflight, startStack } from '../../servers/stack';
+import { stackOptionsFromEnv } from '../../config/stack';
 import { storeFromEnv } from '../../store/index';
 import { installWorkerRuntime } from '../../workers/worker';
 

@@ -13,29 +13,9 @@ import { channelOf } from './channelParam';
 import { HttpError } from './httpError';
 import { VoteBatcher } from './voteBatcher';
 import { ensureViewer, viewerOf } from './viewerId';
+import type { AudienceLimits } from '../../config/web';
 
-export interface AudienceLimits {
-  /** Suggestions one IP address may send per minute (each viewer: one per minute regardless). */
-  suggestionsPerIpPerMinute: number;
-  /** Votes one IP address may send per minute (a household or a NAT holds several viewers). */
-  votesPerIpPerMinute: number;
-}
-
-const perMinute = (name: string, dflt: number) => z.coerce.number({ error: `${name} must be a whole number ≥ 1` })
-  .int(`${name} must be a whole number ≥ 1`).min(1, `${name} must be a whole number ≥ 1`).default(dflt);
-const limitsSchema = z.object({
-  WEBTV_SUGGESTIONS_PER_IP: perMinute('WEBTV_SUGGESTIONS_PER_IP', 1),
-  WEBTV_VOTES_PER_IP: perMinute('WEBTV_VOTES_PER_IP', 120),
-});
-
-export function audienceLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): AudienceLimits {
-  const parsed = limitsSchema.safeParse({
-    WEBTV_SUGGESTIONS_PER_IP: env.WEBTV_SUGGESTIONS_PER_IP || undefined,
-    WEBTV_VOTES_PER_IP: env.WEBTV_VOTES_PER_IP || undefined,
-  });
-  if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.message} (per minute)`);
-  return { suggestionsPerIpPerMinute: parsed.data.WEBTV_SUGGESTIONS_PER_IP, votesPerIpPerMinute: parsed.data.WEBTV_VOTES_PER_IP };
-}
+export type { AudienceLimits } from '../../config/web';
 
 export interface AudienceRouteOptions {
   client: Client;

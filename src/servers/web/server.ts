@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { audienceLimitsFromEnv, registerAudienceRoutes, type AudienceLimits } from './audienceRoutes';
+import { registerAudienceRoutes } from './audienceRoutes';
+import { audienceLimitsFromEnv, webSecretsFromEnv, type AudienceLimits } from '../../config/web';
 import { ChannelStatusCache } from './channelStatusCache';
 import { registerControlRoutes } from './controlRoutes';
 import { HttpError } from './httpError';
@@ -62,7 +63,7 @@ const files: Record<string, { file: string; type: string }> = {
 };
 
 function cookieSecretFor(opts: WebServerOptions, token: string): string {
-  const given = opts.cookieSecret ?? process.env.WEBTV_COOKIE_SECRET;
+  const given = opts.cookieSecret ?? webSecretsFromEnv().cookieSecret;
   if (given) {
     if (given.length < 20) throw new Error('WEBTV_COOKIE_SECRET must be at least 20 characters long');
     return given;
@@ -71,7 +72,7 @@ function cookieSecretFor(opts: WebServerOptions, token: string): string {
 }
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
-  const token = opts.controlToken ?? process.env.WEBTV_CONTROL_TOKEN ?? '';
+  const token = opts.controlToken ?? webSecretsFromEnv().controlToken ?? '';
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((line: string) => console.warn(line));
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
