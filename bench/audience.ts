@@ -4,9 +4,9 @@
 import path from 'node:path';
 import { startTemporal, waitFor } from '../test/helpers/temporal';
 import { runVoters } from '../test/helpers/viewers';
-import { defaultBackends } from '../src/activities/registry';
-import { startWebServer } from '../src/client/web/server';
-import { freePort } from '../src/temporal/devServer';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { startWebServer } from '../src/servers/web/server';
+import { freePort } from '../src/servers/temporalDevServer';
 import { channelWorkflowId } from '../src/shared/channel';
 import { pauseSignal, statusQuery, suggestUpdate, votesSignal } from '../src/shared/channelMessages';
 

@@ -15,7 +15,7 @@ import type { ChannelStatus } from '../src/shared/channel';
 import { airPaths } from '../src/activities/broadcast/playlist';
 import { cpuShare, onAirPid } from './processCpu';
 import { childCpuSec } from './stages';
-import { freePort } from '../src/temporal/devServer';
+import { freePort } from '../src/servers/temporalDevServer';
 import { streamIsOn } from '../test/helpers/rtmp';
 import { waitFor } from '../test/helpers/wait';
 

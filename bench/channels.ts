@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../src/shared/channel';
 import { airPaths } from '../src/activities/broadcast/playlist';
-import { freePort } from '../src/temporal/devServer';
+import { freePort } from '../src/servers/temporalDevServer';
 import { waitFor } from '../test/helpers/wait';
 import { largestGap, packetTimes, recordFlv, streamIsOn } from '../test/helpers/rtmp';
 import { onAirPid, processCpuSec } from './processCpu';

@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../src/activities/index';
-import { defaultBackends } from '../src/activities/registry';
+import { defaultBackends } from '../src/activities/backends/registry';
 import { BROADCAST, type EpisodeInput, type StepRecord } from '../src/shared/types';
 import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';

@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BackendContext } from '../src/activities/backends';
-import { runFfmpeg, probe } from '../src/activities/ffmpeg';
-import { muxEpisodeFiles } from '../src/activities/mux';
-import { offlineBackend } from '../src/activities/offline/index';
-import { OFFLINE_OUTPUT_EXT } from '../src/activities/offline/render';
-import { writeOfflineShotList } from '../src/activities/shotlist/offline';
+import type { BackendContext } from '../src/activities/backends/backends';
+import { runFfmpeg, probe } from '../src/activities/media/ffmpeg';
+import { muxEpisodeFiles } from '../src/activities/media/mux';
+import { offlineBackend } from '../src/activities/backends/offline/index';
+import { OFFLINE_OUTPUT_EXT } from '../src/activities/backends/offline/render';
+import { writeOfflineShotList } from '../src/activities/backends/shotlist/offline';
 import type { EpisodeManifest } from '../src/shared/types';
 
 const TICKS_PER_SEC = 100; // USER_HZ on Linux

@@ -3,7 +3,7 @@
 // this machine, so the network is loopback), alternated to share the machine's noise. Prints the wall-time
 // ratio (goal ≤ 1.15) and the bytes each episode moved, plus what an air worker pays to fetch one.
 import path from 'node:path';
-import { defaultBackends } from '../src/activities/registry';
+import { defaultBackends } from '../src/activities/backends/registry';
 import type { EpisodeInput } from '../src/shared/types';
 import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';

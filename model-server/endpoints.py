@@ -1,5 +1,5 @@
 """The four jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the
-product's default mapping (src/activities/gradio/spec.ts) in the Spaces' order."""
+product's default mapping (src/activities/backends/gradio/spec.ts) in the Spaces' order."""
 import inspect
 import time
 from collections import deque

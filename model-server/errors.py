@@ -1,4 +1,4 @@
-"""The error texts clients see. The product tells failures apart by text (src/activities/gradio/failures.ts):
+"""The error texts clients see. The product tells failures apart by text (src/activities/backends/gradio/failures.ts):
 "Invalid input" / "must be" are the caller's fault (not retried); "CUDA out of memory" is the GPU's
 state (retried); a model that cannot load says which variable to fix."""
 from contextlib import contextmanager

@@ -9,12 +9,12 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startTestRtmp, streamIsOn } from './helpers/rtmp';
 import { runVoters } from './helpers/viewers';
-import { defaultBackends } from '../src/activities/registry';
-import { startWebServer, type WebServer } from '../src/client/web/server';
-import { freePort } from '../src/temporal/devServer';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { startWebServer, type WebServer } from '../src/servers/web/server';
+import { freePort } from '../src/servers/temporalDevServer';
 import { channelWorkflowId } from '../src/shared/channel';
 import { statusQuery, suggestUpdate } from '../src/shared/channelMessages';
-import type { RtmpServer } from '../src/client/rtmp';
+import type { RtmpServer } from '../src/servers/rtmp';
 import type { VoteBatch } from '../src/shared/suggestions';
 
 let t: TestTemporal;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startFakeModeration, type FakeModeration } from './helpers/moderationServer';
-import { defaultBackends } from '../src/activities/registry';
+import { defaultBackends } from '../src/activities/backends/registry';
 import { channelWorkflowId, type ChannelInput } from '../src/shared/channel';
 import { pauseSignal, resumeSignal, statusQuery, suggestUpdate, votesSignal } from '../src/shared/channelMessages';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import path from 'node:path';
 import { startTemporal, type TestTemporal } from './helpers/temporal';
-import { defaultBackends } from '../src/activities/registry';
+import { defaultBackends } from '../src/activities/backends/registry';
 import type { ChannelStatus } from '../src/shared/channel';
 
 let t: TestTemporal;

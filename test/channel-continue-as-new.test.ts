@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
-import { defaultBackends } from '../src/activities/registry';
+import { defaultBackends } from '../src/activities/backends/registry';
 import { channelWorkflowId, type ChannelInput } from '../src/shared/channel';
 import { setThemeUpdate, statusQuery } from '../src/shared/channelMessages';
 import type { EpisodeManifest } from '../src/shared/types';

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startTestRtmp, streamIsOn } from './helpers/rtmp';
-import { defaultBackends } from '../src/activities/registry';
-import type { RtmpServer } from '../src/client/rtmp';
+import { defaultBackends } from '../src/activities/backends/registry';
+import type { RtmpServer } from '../src/servers/rtmp';
 import type { ChannelStatus } from '../src/shared/channel';
 
 let t: TestTemporal;

@@ -9,12 +9,12 @@ import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startTestRtmp, streamIsOn } from './helpers/rtmp';
-import { defaultBackends } from '../src/activities/registry';
-import { temporalCliPath } from '../src/temporal/devServer';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { temporalCliPath } from '../src/servers/temporalDevServer';
 import { channelWorkflowId } from '../src/shared/channel';
 import { setThemeUpdate, statusQuery } from '../src/shared/channelMessages';
 import type { EpisodeManifest } from '../src/shared/types';
-import type { RtmpServer } from '../src/client/rtmp';
+import type { RtmpServer } from '../src/servers/rtmp';
 
 let t: TestTemporal;
 let rtmp: RtmpServer;

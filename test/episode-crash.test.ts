@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
-import { defaultBackends } from '../src/activities/registry';
-import { episodeDir } from '../src/activities/paths';
-import { readActivityLog } from '../src/activities/artifacts';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { episodeDir } from '../src/activities/episode/paths';
+import { readActivityLog } from '../src/activities/episode/artifacts';
 import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';
 

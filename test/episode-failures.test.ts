@@ -6,13 +6,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { startTemporal, type TestTemporal } from './helpers/temporal';
 import { startFakeOpenAI, shotListJSON } from './helpers/openaiServer';
-import { defaultBackends } from '../src/activities/registry';
-import { offlineBackend } from '../src/activities/offline/index';
-import { episodeDir } from '../src/activities/paths';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { offlineBackend } from '../src/activities/backends/offline/index';
+import { episodeDir } from '../src/activities/episode/paths';
 import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';
 import type { EpisodeInput } from '../src/shared/types';
-import type { BackendRegistry } from '../src/activities/backends';
+import type { BackendRegistry } from '../src/activities/backends/backends';
 import { taskQueues } from '../src/shared/taskQueues';
 
 let t: TestTemporal;

@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { startFixture, waitUntil, type Fixture } from './helpers/gradio';
 import { rootFailure, startGradioTemporal, type GradioTemporal } from './helpers/gradioTemporal';
-import { probe } from '../src/activities/ffmpeg';
+import { probe } from '../src/activities/media/ffmpeg';
 
 describe('aborting Gradio jobs (Gradio 6.31.0 fixture)', () => {
   let fx: Fixture;

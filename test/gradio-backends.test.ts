@@ -7,13 +7,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { handle_file } from '@gradio/client';
-import { gradioBackend } from '../src/activities/gradio/index';
-import { connectApp, endpointParams } from '../src/activities/gradio/connection';
-import { fileInput } from '../src/activities/gradio/shapes';
-import { uploadInput } from '../src/activities/gradio/upload';
-import type { BackendContext } from '../src/activities/backends';
+import { gradioBackend } from '../src/activities/backends/gradio/index';
+import { connectApp, endpointParams } from '../src/activities/backends/gradio/connection';
+import { fileInput } from '../src/activities/backends/gradio/shapes';
+import { uploadInput } from '../src/activities/backends/gradio/upload';
+import type { BackendContext } from '../src/activities/backends/backends';
 import { GRADIO_VERSIONS, startFixture, type Fixture } from './helpers/gradio';
-import { probe } from '../src/activities/ffmpeg';
+import { probe } from '../src/activities/media/ffmpeg';
 
 function context(dir: string, beats: Record<string, unknown>[] = []): BackendContext {
   return { signal: new AbortController().signal, heartbeat: (d) => { if (d) beats.push(d); }, scratchDir: dir };

@@ -2,9 +2,9 @@
 // servers actually produce (as measured in shared/notes/gradio.md), without a server.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { appErrorText, classifyAppError, retryDelayMs } from '../src/activities/gradio/failures';
-import { deadlineOutcome } from '../src/activities/gradio/job';
-import { parseGradioSpec, resolveParams } from '../src/activities/gradio/spec';
+import { appErrorText, classifyAppError, retryDelayMs } from '../src/activities/backends/gradio/failures';
+import { deadlineOutcome } from '../src/activities/backends/gradio/job';
+import { parseGradioSpec, resolveParams } from '../src/activities/backends/gradio/spec';
 
 describe('Gradio failure classification', () => {
   const cases: [string, string, boolean][] = [

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { readActivityLog } from '../src/activities/artifacts';
-import { defaultBackends } from '../src/activities/registry';
+import { readActivityLog } from '../src/activities/episode/artifacts';
+import { defaultBackends } from '../src/activities/backends/registry';
 import { episodeWorkflow } from '../src/workflows/episode';
 import type { EpisodeInput } from '../src/shared/types';
 import { startFixture, type Fixture } from './helpers/gradio';
-import { probe } from '../src/activities/ffmpeg';
+import { probe } from '../src/activities/media/ffmpeg';
 import { startTemporal, type TestTemporal } from './helpers/temporal';
 
 describe('episodes with Gradio backends (Gradio 6.31.0 fixture)', () => {

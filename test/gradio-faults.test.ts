@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startFixture, type Fixture } from './helpers/gradio';
 import { rootFailure, startGradioTemporal, type GradioTemporal } from './helpers/gradioTemporal';
-import { probe } from '../src/activities/ffmpeg';
+import { probe } from '../src/activities/media/ffmpeg';
 
 describe('Gradio faults through Temporal (Gradio 5.50.0 fixture)', () => {
   let fx: Fixture;

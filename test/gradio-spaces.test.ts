@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '../src/temporal/devServer';
+import { freePort } from '../src/servers/temporalDevServer';
 import { runSpacesCommand, startFixture, type Fixture } from './helpers/gradio';
 
 

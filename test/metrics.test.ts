@@ -6,10 +6,10 @@ import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
-import { freePort } from '../src/temporal/devServer';
-import { defaultBackends } from '../src/activities/registry';
-import { startWebServer } from '../src/client/web/server';
-import { ViewerCount } from '../src/client/web/viewerCount';
+import { freePort } from '../src/servers/temporalDevServer';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { startWebServer } from '../src/servers/web/server';
+import { ViewerCount } from '../src/servers/web/viewerCount';
 import { setThemeUpdate } from '../src/shared/channelMessages';
 import type { ChannelInput } from '../src/shared/channel';
 

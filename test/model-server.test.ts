@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, handle_file } from '@gradio/client';
-import type { BackendContext, BackendSpec } from '../src/activities/backends';
-import { gradioBackend } from '../src/activities/gradio/index';
-import { appBaseUrl } from '../src/client/commands/modelServerHealth';
+import type { BackendContext, BackendSpec } from '../src/activities/backends/backends';
+import { gradioBackend } from '../src/activities/backends/gradio/index';
+import { appBaseUrl } from '../src/cli/commands/modelServerHealth';
 import { runSpacesCommand } from './helpers/gradio';
-import { probe } from '../src/activities/ffmpeg';
+import { probe } from '../src/activities/media/ffmpeg';
 import { makeTinyModels, startModelServer, tinyModelEnv, type ModelServer, type TinyModels } from './helpers/modelServer';
 
 interface Called { data: unknown[]; progress: { index: number; length: number | null; unit: string | null }[] }

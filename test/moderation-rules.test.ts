@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createModerationActivities, textHash } from '../src/activities/moderation/index';
 import { loadRules, readBlocklist } from '../src/activities/moderation/rules';
-import { defaultBackends } from '../src/activities/registry';
-import { rewriteOfflineShotPrompt, writeOfflineShotList } from '../src/activities/shotlist/offline';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { rewriteOfflineShotPrompt, writeOfflineShotList } from '../src/activities/backends/shotlist/offline';
 import { DEFAULT_THEME, SAFE_MOOD, safePrompt } from '../src/shared/theme';
-import { moderationFromEnv } from '../src/workers/deps';
+import { moderationFromEnv } from '../src/config/models';
 import { startFakeModeration, type FakeModeration } from './helpers/moderationServer';
 
 const rules = loadRules();

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { offlineBackend } from '../src/activities/offline/index';
-import { lookFor } from '../src/activities/offline/look';
-import { musicFor } from '../src/activities/offline/music';
-import { writeOfflineShotList } from '../src/activities/shotlist/offline';
-import { probe } from '../src/activities/ffmpeg';
-import type { BackendContext } from '../src/activities/backends';
+import { offlineBackend } from '../src/activities/backends/offline/index';
+import { lookFor } from '../src/activities/backends/offline/look';
+import { musicFor } from '../src/activities/backends/offline/music';
+import { writeOfflineShotList } from '../src/activities/backends/shotlist/offline';
+import { probe } from '../src/activities/media/ffmpeg';
+import type { BackendContext } from '../src/activities/backends/backends';
 import { execa } from 'execa';
 import { frameHashes } from './helpers/media';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { startTemporal, type TestTemporal } from './helpers/temporal';
 import { startFakeOpenAI, shotListJSON } from './helpers/openaiServer';
-import { writeOpenAIShotList } from '../src/activities/shotlist/openai';
-import { defaultBackends } from '../src/activities/registry';
+import { writeOpenAIShotList } from '../src/activities/backends/shotlist/openai';
+import { defaultBackends } from '../src/activities/backends/registry';
 import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/temporal/devServer';
+import { freePort } from '../src/servers/temporalDevServer';
 import { preflight } from '../src/preflight/index';
 
 let dir: string;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
-import { defaultBackends } from '../src/activities/registry';
+import { defaultBackends } from '../src/activities/backends/registry';
 import { statusQuery } from '../src/shared/channelMessages';
 
 let t: TestTemporal;

@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser } from 'playwright-core';
-import { freePort, temporalCliPath } from '../src/temporal/devServer';
-import { startStack, type Stack } from '../src/client/commands/start';
+import { freePort, temporalCliPath } from '../src/servers/temporalDevServer';
+import { startStack, type Stack } from '../src/servers/stack';
 import { channelWorkflowId } from '../src/shared/channel';
 import { statusQuery } from '../src/shared/channelMessages';
-import type { ProgrammeSchedule } from '../src/client/schedules';
+import type { ProgrammeSchedule } from '../src/channels/schedules';
 import { waitFor } from './helpers/temporal';
 
 let dataDir: string;

@@ -10,7 +10,7 @@ import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
-import { freePort } from '../src/temporal/devServer';
+import { freePort } from '../src/servers/temporalDevServer';
 import { createStore, storeFromEnv, storeSettingsFromEnv, StoreConfigError, type Store } from '../src/store/index';
 import { DirectoryStore } from '../src/store/directory';
 import { hashFile } from '../src/store/fileHash';

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '../src/temporal/devServer';
-import { startStack, type Stack } from '../src/client/commands/start';
+import { freePort } from '../src/servers/temporalDevServer';
+import { startStack, type Stack } from '../src/servers/stack';
 import { waitFor } from './helpers/temporal';
 
 let dataDir: string;

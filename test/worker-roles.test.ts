@@ -14,14 +14,14 @@ import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startTestRtmp, streamIsOn } from './helpers/rtmp';
 import { startSeaweed, type TestSeaweed } from './helpers/seaweedfs';
 import { startFixture, type Fixture } from './helpers/gradio';
-import { startChannel } from '../src/client/channelStart';
+import { startChannel } from '../src/channels/channelStart';
 import { broadcastWorkflowId, channelWorkflowId, episodeWorkflowId, type ChannelStatus } from '../src/shared/channel';
 import { statusQuery } from '../src/shared/channelMessages';
 import { taskQueues } from '../src/shared/taskQueues';
 import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';
-import { episodeDir } from '../src/activities/paths';
-import { readActivityLog } from '../src/activities/artifacts';
+import { episodeDir } from '../src/activities/episode/paths';
+import { readActivityLog } from '../src/activities/episode/artifacts';
 
 const BASE = 'roles';
 const CHANNEL = 'roles';

@@ -1,11 +1,11 @@
 // Every activity the worker registers, built from its dependencies so tests can hand in their own.
-import type { BackendRegistry } from './backends';
+import type { BackendRegistry } from './backends/backends';
 import { dataDirStore, type Store } from '../store/index';
-import { createEpisodeActivities } from './episode';
+import { createEpisodeActivities } from './episode/episode';
 import { createBroadcastActivities, type BroadcastSettings } from './broadcast/index';
 import { createChannelControlActivities } from './channelControl';
 import { createModerationActivities, type ModerationSettings } from './moderation/index';
-import { createRewriteActivities } from './shotlist/rewrite';
+import { createRewriteActivities } from './backends/shotlist/rewrite';
 
 export interface OpenAISettings {
   baseURL?: string;

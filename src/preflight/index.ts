@@ -107,6 +107,3 @@ export async function preflightPasses(command: string, needs: PreflightNeeds): P
   if (problems.length) console.error(`webtv ${command}: ${problems.length} problem${problems.length > 1 ? 's' : ''} found before start; nothing was started`);
   return problems.length === 0;
 }
-
-export const DEFAULT_FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-export const fontFileFromEnv = (env: NodeJS.ProcessEnv = process.env) => env.WEBTV_FONT_FILE || DEFAULT_FONT_FILE;

@@ -1,7 +1,7 @@
 // The search attributes that make channels listable from Temporal visibility (`webtv channel list`,
 // the Web UI's filters). Pure: the workflow bundle imports it. Register them once per namespace:
 //   temporal operator search-attribute create --name WebtvChannel --type Keyword --name WebtvChannelState --type Keyword
-// (the embedded dev server registers them itself, see src/temporal/devServer.ts).
+// (the embedded dev server registers them itself, see src/servers/temporalDevServer.ts).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const channelNameKey = defineSearchAttributeKey('WebtvChannel', SearchAttributeType.KEYWORD);

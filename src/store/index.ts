@@ -1,14 +1,14 @@
-// The store a worker uses, from its settings (config.ts): a directory, or an S3-compatible bucket with a
+// The store a worker uses, from its settings (src/config/store.ts): a directory, or an S3-compatible bucket with a
 // local content-addressed cache.
 import { FileCache } from './cache';
-import { storeSettingsFromEnv, type StoreSettings } from './config';
+import { storeSettingsFromEnv, type StoreSettings } from '../config/store';
 import { DirectoryStore } from './directory';
 import { S3Store } from './s3';
 import type { Store } from './store';
 
 export type { Store, PutResult, BytesMoved } from './store';
 export type { FileRef } from './fileRef';
-export { StoreConfigError, storeSettingsFromEnv, type StoreSettings } from './config';
+export { StoreConfigError, storeSettingsFromEnv, type StoreSettings } from '../config/store';
 
 export function createStore(settings: StoreSettings, env: NodeJS.ProcessEnv = process.env): Store {
   if (settings.kind === 'directory') return new DirectoryStore(settings.root, env.WEBTV_STORE ? 'WEBTV_STORE' : 'WEBTV_DATA_DIR');

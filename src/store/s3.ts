@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
-import type { S3Settings } from './config';
+import type { S3Settings } from '../config/store';
 import type { FileCache } from './cache';
 import type { FileRef } from './fileRef';
 import { hashFile } from './fileHash';

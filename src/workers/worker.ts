@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from '../activities/index';
-import type { Settings } from '../config';
+import type { Settings } from '../config/settings';
 import { ROLES, hostIdFrom, taskQueues, type Role } from '../shared/taskQueues';
 import { CONTROL_ACTIVITIES, ROLE_ACTIVITIES, pick, roleConcurrency } from './roles';
 

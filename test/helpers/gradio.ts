@@ -2,10 +2,10 @@
 // from scripts/install-gradio.sh's cache, and drives its fault switches. stop() always ends it.
 import { execa, type ResultPromise } from 'execa';
 import type { TestContext } from 'node:test';
-import { run as spacesCommand } from '../../src/client/commands/spaces';
+import { run as spacesCommand } from '../../src/cli/commands/spaces';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../src/temporal/devServer';
+import { freePort } from '../../src/servers/temporalDevServer';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const GRADIO_VERSIONS = ['5.50.0', '6.31.0'] as const;

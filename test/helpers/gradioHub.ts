@@ -5,7 +5,7 @@
 // happened (e.g. stay SLEEPING until its app has been asked for its page). Unknown Spaces answer 404
 // the way the Hub does.
 import http from 'node:http';
-import { freePort } from '../../src/temporal/devServer';
+import { freePort } from '../../src/servers/temporalDevServer';
 
 export interface FakeSpace {
   /** Where its app is served (the fixture's URL). */

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { startDevServer, type DevServer } from '../../src/temporal/devServer';
-import { gradioBackend } from '../../src/activities/gradio/index';
+import { startDevServer, type DevServer } from '../../src/servers/temporalDevServer';
+import { gradioBackend } from '../../src/activities/backends/gradio/index';
 import type { GradioStepInput } from '../fixtures/gradio/workflows';
 
 const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/gradio/workflows.ts');

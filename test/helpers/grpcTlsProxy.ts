@@ -5,7 +5,7 @@ import { execa, execaSync, type ResultPromise } from 'execa';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { freePort } from '../../src/temporal/devServer';
+import { freePort } from '../../src/servers/temporalDevServer';
 import { waitFor } from './wait';
 
 export interface Pki {

@@ -2,8 +2,8 @@
 import { execa, type ResultPromise } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../../src/temporal/devServer';
-import { startRtmpServer, type RtmpServer } from '../../src/client/rtmp';
+import { freePort } from '../../src/servers/temporalDevServer';
+import { startRtmpServer, type RtmpServer } from '../../src/servers/rtmp';
 
 export async function startTestRtmp(dir: string): Promise<RtmpServer & { httpPort: number }> {
   const httpPort = await freePort();

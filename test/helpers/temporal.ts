@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { startDevServer, type DevServer } from '../../src/servers/temporalDevServer';
 import { createWorker, workflowsPath, type WebtvWorker } from '../../src/workers/worker';
 import type { ActivityDeps } from '../../src/activities/index';
 

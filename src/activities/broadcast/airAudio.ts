@@ -7,7 +7,7 @@
 // its video: then video runs on with no step at any join and audio only has a gap under one AAC frame.
 import { execa } from 'execa';
 import { BROADCAST } from '../../shared/types';
-import { runFfmpeg } from '../ffmpeg';
+import { runFfmpeg } from '../media/ffmpeg';
 
 export const AAC_FRAME_SAMPLES = 1024;
 

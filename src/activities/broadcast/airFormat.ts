@@ -4,7 +4,7 @@
 // longer audio drifted and left video gaps at every join). The numbers themselves are BROADCAST (shared/types.ts).
 import { execa } from 'execa';
 import { BROADCAST } from '../../shared/types';
-import type { ProbeResult } from '../ffmpeg';
+import type { ProbeResult } from '../media/ffmpeg';
 
 export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
 

@@ -3,7 +3,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import fs from 'node:fs/promises';
 import type { WorkerDeps } from '../index';
-import { probe } from '../ffmpeg';
+import { probe } from '../media/ffmpeg';
 import { channelWorkflowId, SLOT_COUNT, type AirClaim, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
 import { airFormatProblems, h264ParameterSets } from './airFormat';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO } from './airFormat';
 import { SLOT_COUNT } from '../../shared/channel';
-import { channelDir } from '../paths';
+import { channelDir } from '../episode/paths';
 
 /** Changes with how the standby's audio is cut (whole AAC frames, no priming packet), so old ones are remade. */
 const STANDBY_CUT = 'whole-aac-frames-no-priming';

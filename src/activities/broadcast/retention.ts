@@ -3,7 +3,7 @@
 // this may never have had the folders of episodes made on other machines.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { channelDir, episodeKey, episodesKeyPrefix } from '../paths';
+import { channelDir, episodeKey, episodesKeyPrefix } from '../episode/paths';
 import type { Store } from '../../store/index';
 
 export interface RetentionRequest {

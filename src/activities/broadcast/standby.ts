@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { BROADCAST } from '../../shared/types';
-import { runFfmpeg } from '../ffmpeg';
+import { runFfmpeg } from '../media/ffmpeg';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO } from './airFormat';
 import { airAudioSamples, dropAudioPriming } from './airAudio';
 

@@ -1,0 +1,114 @@
+// The offline renderers: real ffmpeg programs that stand in for the models when there is no GPU or no
+// network. They are procedural graphics, a Lanczos scaler, frame blending or minterpolate and a synthesiser — not the
+// models, and never described as them.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest } from '../backends';
+import type { BackendSpec } from '../../../shared/types';
+import { BROADCAST, SHOT, SHOT_SECONDS } from '../../../shared/types';
+import { probe, runFfmpeg } from '../../media/ffmpeg';
+import { captionLines, lookFor } from './look';
+import { musicFor } from './music';
+import { fontFileFromEnv } from '../../../config/media';
+
+export const FONT_FILE = fontFileFromEnv();
+
+/** Bit-exact flags so the same inputs give the same bytes (no encoder version strings, no dates). */
+const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
+const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2'];
+/**
+ * Intermediates are lossless and cost no codec work: raw YUV 4:2:0 in Matroska (which, unlike NUT, records the last frame's duration). The mux makes the one lossy
+ * encode viewers see. Raw costs nothing to write or read (an upscale writes it in 0.40 CPU-s per 3-s shot
+ * against 0.54 for lossless x264; the interpolator and the mux read it ~4× cheaper than Ut Video or
+ * lossless x264, whose decoding was a third of their time: bench/stages.ts), at a price in bytes: 21 MB
+ * per upscaled and 64 MB per interpolated 3-s shot, where the offline patterns' noise kept the lossless
+ * codecs at 12–47 MB anyway. A Gradio app never gets raw video: the upload converts it (gradio/upload.ts).
+ */
+const LOSSLESS_RAW = ['-c:v', 'rawvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
+/** File extension of what each offline step writes (episode.ts names the files). */
+export const OFFLINE_OUTPUT_EXT = { video: 'mp4', upscale: 'mkv', interpolate: 'mkv' } as const;
+
+function progress(ctx: BackendContext, what: string, expectedSec: number) {
+  return {
+    signal: ctx.signal,
+    expectedSec,
+    onProgress: (p: { outSec: number; fraction?: number; speed?: string }) =>
+      ctx.heartbeat({ stage: what, fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
+  };
+}
+
+/**
+ * drawtext reads the caption from a file named relatively (ffmpeg runs in the scratch folder), so neither
+ * the prompt nor the data directory's path — quotes, colons, percents and all — passes through the
+ * filtergraph's escaping. The font path is ours; it is checked to hold no character that would need it.
+ */
+const CAPTION_FILE = 'caption.txt';
+function captionFilter(fontSize: number): string {
+  if (/['\\:,;[\]=]/.test(FONT_FILE)) throw new Error(`WEBTV_FONT_FILE=${FONT_FILE} holds a character ffmpeg filters cannot take (' \\ : , ; [ ] =); use a path without them`);
+  return `drawtext=fontfile=${FONT_FILE}:textfile=${CAPTION_FILE}:expansion=none:fontcolor=white:fontsize=${fontSize}:line_spacing=3:box=1:boxcolor=black@0.55:boxborderw=6:x=10:y=h-th-12`;
+}
+
+export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<void> {
+  const look = lookFor(req.prompt, req.seed);
+  const { width: w, height: h, fps, frames } = SHOT;
+  // Render larger than the frame and crop a moving window: the "camera" pans across the pattern.
+  const bigW = Math.round(w * 1.25 / 2) * 2;
+  const bigH = Math.round(h * 1.25 / 2) * 2;
+  fs.writeFileSync(path.join(ctx.scratchDir, CAPTION_FILE), captionLines(req.prompt));
+  const x = look.panX >= 0 ? `(iw-ow)*t/${SHOT_SECONDS}*${look.panX.toFixed(2)}` : `(iw-ow)*(1-t/${SHOT_SECONDS}*${(-look.panX).toFixed(2)})`;
+  const y = look.panY >= 0 ? `(ih-oh)*t/${SHOT_SECONDS}*${look.panY.toFixed(2)}` : `(ih-oh)*(1-t/${SHOT_SECONDS}*${(-look.panY).toFixed(2)})`;
+  const vf = [
+    'format=yuv420p',
+    `crop=${w}:${h}:x='${x}':y='${y}'`,
+    `hue=h=${look.hue}:s=${look.saturation.toFixed(2)}`,
+    `eq=brightness=${look.brightness}`,
+    captionFilter(13),
+    'setsar=1',
+  ].join(',');
+  await runFfmpeg(
+    ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, SHOT_SECONDS), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    { ...progress(ctx, 'render', SHOT_SECONDS), cwd: ctx.scratchDir },
+  );
+}
+
+export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<void> {
+  await runFfmpeg(
+    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...LOSSLESS_RAW, ...BITEXACT, req.outPath],
+    progress(ctx, 'upscale', SHOT_SECONDS),
+  );
+}
+
+/**
+ * Interpolated frames. `mode: 'mci'` (default) is motion-compensated (minterpolate) and takes ~11 s of one
+ * core per 3-s shot at 1024×576; `mode: 'blend'` cross-fades neighbouring frames with the `framerate`
+ * filter, two orders of magnitude cheaper, for slow machines and quick tests. Frames that fall on an input frame are
+ * that frame, bit for bit, in both modes.
+ */
+export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<void> {
+  const interpolate = spec.mode === 'blend'
+    ? `framerate=fps=${req.fps}:interp_start=0:interp_end=255:scene=100`
+    : `minterpolate=fps=${req.fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none`;
+  const inSec = (await probe(req.inPath, ctx.signal)).durationSec || SHOT_SECONDS;
+  await runFfmpeg(
+    // Both stop short of the last input frame's end: hold two more frames, then cut at the input's
+    // length, so a 3-s shot stays 3 s (72 frames at 24 fps).
+    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,${interpolate},trim=end=${inSec},setsar=1`, '-an', ...LOSSLESS_RAW, ...BITEXACT, req.outPath],
+    progress(ctx, 'interpolate', inSec),
+  );
+}
+
+export async function composeOfflineMusic(_spec: BackendSpec, req: MusicRequest, ctx: BackendContext): Promise<void> {
+  const m = musicFor(req.description, req.seed);
+  await runFfmpeg(
+    ['-f', 'lavfi', '-i', `aevalsrc=exprs='${m.left}|${m.right}':s=${BROADCAST.audioRate}:d=${req.durationSec.toFixed(3)}`,
+      '-af', 'afade=t=in:d=0.5,areverse,afade=t=in:d=1,areverse', '-c:a', 'pcm_s16le', ...BITEXACT, '-f', 'wav', req.outPath],
+    progress(ctx, 'music', req.durationSec),
+  );
+}
+
+export const offlineBackend: BackendImpl = {
+  video: renderOfflineClip,
+  upscale: upscaleOffline,
+  interpolate: interpolateOffline,
+  music: composeOfflineMusic,
+};

@@ -1,0 +1,141 @@
+// Our web server (Fastify): the player page, its scripts (mpegts.js and hls.js served from our own
+// node_modules, no CDN), HLS files when the broadcast writes them, and a JSON API over the channel
+// workflow's query, updates and signals. Reading, suggesting and voting are open; control needs the
+// token from WEBTV_CONTROL_TOKEN. Every POST must come from the page's own origin.
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyError } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { registerAudienceRoutes } from './audienceRoutes';
+import { audienceLimitsFromEnv, webSecretsFromEnv, type AudienceLimits } from '../../config/web';
+import { ChannelStatusCache } from './channelStatusCache';
+import { registerControlRoutes } from './controlRoutes';
+import { HttpError } from './httpError';
+import { assertSameOrigin } from './sameOrigin';
+import { ensureViewer } from './viewerId';
+import { cachedComingUp } from './comingUp';
+import { createChannelMetrics } from './metrics';
+import { hlsClientKey, type ViewerCount } from './viewerCount';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+export interface WebServerOptions {
+  port: number;
+  host?: string;
+  client: Client;
+  /** The channel the page shows when the URL names none. */
+  defaultChannel: string;
+  /** HTTP-FLV URL of a channel, as the browser reaches it. */
+  flvUrl(channel: string): string;
+  /** Folder the broadcast writes HLS into (<hlsDir>/<channel>/index.m3u8), if it does. */
+  hlsDir?: string;
+  /** Control token; default WEBTV_CONTROL_TOKEN. Without one, control endpoints are refused. */
+  controlToken?: string;
+  /** Signs viewer cookies; default WEBTV_COOKIE_SECRET, else derived from the control token (so it survives restarts). */
+  cookieSecret?: string;
+  /** Per-IP limits for viewers; default from WEBTV_SUGGESTIONS_PER_IP and WEBTV_VOTES_PER_IP. */
+  audienceLimits?: AudienceLimits;
+  log?: (line: string) => void;
+  /** Counts viewers (FLV players and HLS clients); HLS segment requests served here are recorded in it. */
+  viewers?: ViewerCount;
+}
+
+export interface WebServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Request bodies above this are refused with 413 (the viewer routes set smaller limits of their own). */
+const BODY_LIMIT = 64 * 1024;
+
+const files: Record<string, { file: string; type: string }> = {
+  '/': { file: path.join(here, 'page.html'), type: 'text/html; charset=utf-8' },
+  '/player.js': { file: path.join(here, 'player.js'), type: 'text/javascript; charset=utf-8' },
+  '/audience.js': { file: path.join(here, 'audience.js'), type: 'text/javascript; charset=utf-8' },
+  '/vendor/mpegts.js': { file: require.resolve('mpegts.js/dist/mpegts.js'), type: 'text/javascript; charset=utf-8' },
+  '/vendor/hls.js': { file: require.resolve('hls.js/dist/hls.min.js'), type: 'text/javascript; charset=utf-8' },
+};
+
+function cookieSecretFor(opts: WebServerOptions, token: string): string {
+  const given = opts.cookieSecret ?? webSecretsFromEnv().cookieSecret;
+  if (given) {
+    if (given.length < 20) throw new Error('WEBTV_COOKIE_SECRET must be at least 20 characters long');
+    return given;
+  }
+  return token ? createHmac('sha256', token).update('webtv viewer cookie').digest('base64url') : randomBytes(32).toString('base64url');
+}
+
+export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const token = opts.controlToken ?? webSecretsFromEnv().controlToken ?? '';
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? ((line: string) => console.warn(line));
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+  await app.register(fastifyCookie, { secret: cookieSecretFor(opts, token) });
+  await app.register(fastifyRateLimit, { global: false });
+
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'POST') assertSameOrigin(req);
+  });
+  app.setErrorHandler((err: FastifyError | HttpError, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    let message = err.message;
+    if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = 'request body is too large: send only the fields the endpoint names';
+    else if (status === 500 && !(err instanceof HttpError)) message = `internal error: ${err.message}`;
+    reply.code(status).header('cache-control', 'no-store').send({ error: message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` });
+  });
+
+  for (const [route, f] of Object.entries(files)) {
+    app.get(route, async (req, reply) => {
+      if (route === '/') ensureViewer(req, reply);
+      return reply.type(f.type).header('cache-control', 'no-cache').send(fs.createReadStream(f.file));
+    });
+  }
+  app.get<{ Params: { channel: string; file: string } }>('/hls/:channel/:file', async (req, reply) => {
+    const { channel, file } = req.params;
+    const ext = /^[A-Za-z0-9_.-]+\.(m3u8|ts)$/.exec(file)?.[1];
+    if (!opts.hlsDir || !ext || !/^[a-z0-9_-]+$/.test(channel)) throw new HttpError(404, 'no such HLS file');
+    const full = path.join(opts.hlsDir, channel, file);
+    if (!fs.existsSync(full)) throw new HttpError(404, 'no such HLS file (yet)');
+    if (ext === 'ts') opts.viewers?.hlsSegment(channel, hlsClientKey(req.headers, req.socket.remoteAddress));
+    return reply.type(ext === 'm3u8' ? 'application/vnd.apple.mpegurl' : 'video/mp2t').header('cache-control', 'no-cache')
+      .send(fs.createReadStream(full));
+  });
+
+  const statuses = new ChannelStatusCache(opts.client);
+  registerControlRoutes(app, {
+    client: opts.client, statuses, defaultChannel: opts.defaultChannel, flvUrl: opts.flvUrl, hlsDir: opts.hlsDir, token,
+    comingUp: cachedComingUp(opts.client), viewers: opts.viewers,
+  });
+  const metrics = createChannelMetrics({ client: opts.client, statuses, defaultChannel: opts.defaultChannel, viewers: opts.viewers });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.metrics()));
+  const audience = registerAudienceRoutes(app, {
+    client: opts.client, statuses, defaultChannel: opts.defaultChannel, limits: opts.audienceLimits ?? audienceLimitsFromEnv(), log,
+  });
+
+  try {
+    await app.listen({ port: opts.port, host });
+  } catch (err) {
+    throw new Error((err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `web port ${opts.port} on ${host} is already in use: stop whatever uses it or set WEBTV_WEB_PORT`
+      : (err as Error).message);
+  }
+  const shown = host === '0.0.0.0' ? 'localhost' : host;
+  return {
+    url: `http://${shown}:${opts.port}`,
+    stop: async () => {
+      await audience.stop().catch((err) => log(`votes not delivered at stop: ${(err as Error).message}`));
+      // Players hold long requests open (HLS); close them rather than wait.
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
