@@ -156,7 +156,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
       const make = backendFor('interpolate', req.backend);
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind,
-        // The offline upscaler and interpolator write raw lossless intermediates (offline/render.ts).
+        // The offline upscaler and interpolator write raw lossless intermediates (backends/offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps }, ctx),
       });

@@ -1,6 +1,6 @@
 // The offline renderers: real ffmpeg programs that stand in for the models when there is no GPU or no
-// network. They are procedural graphics, a Lanczos scaler, frame blending or minterpolate and a synthesiser — not the
-// models, and never described as them.
+// network. They are procedural graphics, a Lanczos scaler, frame blending or minterpolate and a
+// synthesiser — not the models, and never described as them.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest } from '../backends';
@@ -17,15 +17,15 @@ export const FONT_FILE = fontFileFromEnv();
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
 const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2'];
 /**
- * Intermediates are lossless and cost no codec work: raw YUV 4:2:0 in Matroska (which, unlike NUT, records the last frame's duration). The mux makes the one lossy
- * encode viewers see. Raw costs nothing to write or read (an upscale writes it in 0.40 CPU-s per 3-s shot
+ * Intermediates are lossless and cost no codec work: raw YUV 4:2:0 in Matroska (which, unlike NUT,
+ * records the last frame's duration). The mux makes the one lossy encode viewers see. Raw costs nothing to write or read (an upscale writes it in 0.40 CPU-s per 3-s shot
  * against 0.54 for lossless x264; the interpolator and the mux read it ~4× cheaper than Ut Video or
  * lossless x264, whose decoding was a third of their time: bench/stages.ts), at a price in bytes: 21 MB
  * per upscaled and 64 MB per interpolated 3-s shot, where the offline patterns' noise kept the lossless
  * codecs at 12–47 MB anyway. A Gradio app never gets raw video: the upload converts it (gradio/upload.ts).
  */
 const LOSSLESS_RAW = ['-c:v', 'rawvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
-/** File extension of what each offline step writes (episode.ts names the files). */
+/** File extension of what each offline step writes (activities/episode/episode.ts names the files). */
 export const OFFLINE_OUTPUT_EXT = { video: 'mp4', upscale: 'mkv', interpolate: 'mkv' } as const;
 
 function progress(ctx: BackendContext, what: string, expectedSec: number) {
