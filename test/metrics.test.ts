@@ -74,6 +74,8 @@ test('the web server\'s /metrics reports each channel: on air, production, episo
     assert.equal(value('webtv_channel_on_air'), 0, 'a channel without a broadcast is not on air');
     assert.equal(value('webtv_channel_paused'), 0);
     assert.ok(value('webtv_channel_production_vs_air') > 0);
+    // Time spent producing is at most the time since the start: the speed is at least the rate vs air.
+    assert.ok(value('webtv_channel_production_speed') >= value('webtv_channel_production_vs_air'), 'production speed ≥ production vs air');
     assert.equal(value('webtv_channel_episodes_failed'), 0);
     assert.equal(value('webtv_channel_viewers'), 1);
     assert.equal(value('webtv_channel_moderation_rejected'), 1);

@@ -107,6 +107,12 @@ export interface ChannelState {
   runs: number;
   /** Episodes that failed one after another; production backs off while this is above 0. */
   failuresInARow?: number;
+  /**
+   * Seconds of episode made and the wall time spent making them (time with at least one episode in
+   * production; a failed episode's time counts): their ratio is how fast the channel makes episodes when
+   * it works, which `targetReady` does not cap. Absent in channels from before it was kept.
+   */
+  production?: { episodeSec: number; busySec: number };
   /** When the channel first started (ISO); production vs air is measured from here. */
   startedAt?: string;
   /** Why the channel stopped (set when it stops; kept in the closed run's memo as `lastState`). */
@@ -147,7 +153,13 @@ export interface ChannelStatus
   /** Seconds of episode made per second since the channel started; below 1 the channel cannot keep up. */
   productionVsAir: number | null;
   /**
-   * True when making episodes is slower than air (productionVsAir < 1 once an episode exists), or when
+   * Seconds of episode made per second spent producing (ChannelState.production). productionVsAir
+   * cannot pass ~1 for long, since production waits once `targetReady` episodes are queued; this is the
+   * headroom: above 1 the channel makes more than it airs.
+   */
+  productionSpeed: number | null;
+  /**
+   * True when making episodes is slower than air (productionSpeed < 1 once an episode exists), or when
    * nothing fresh is ready and air is re-running old episodes or the standby clip.
    */
   fallingBehind: boolean;

@@ -178,6 +178,8 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     const fresh = freshSlots();
     const elapsedSec = st.startedAt ? (Date.now() - Date.parse(st.startedAt)) / 1000 : 0;
     const productionVsAir = st.made > 0 && elapsedSec > 0 ? Math.round((st.producedSec / elapsedSec) * 100) / 100 : null;
+    const busySec = (st.production?.busySec ?? 0) + (busySince === null ? 0 : (Date.now() - busySince) / 1000);
+    const productionSpeed = st.production?.episodeSec && busySec > 0 ? Math.round((st.production.episodeSec / busySec) * 100) / 100 : null;
     return {
       channel,
       // A new channel's theme is not shown until moderation has accepted it.
@@ -193,10 +195,11 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       skipped: st.skipped,
       producedSec: st.producedSec,
       productionVsAir,
+      productionSpeed,
       // Only once an episode has aired and production was watched for a window: before that, the
       // standby is the channel starting, not falling behind.
       fallingBehind: !!st.firstAiredAt && (Date.now() - Date.parse(st.firstAiredAt)) / 1000 >= FALLING_BEHIND_WINDOW_SEC && (
-        (productionVsAir !== null && productionVsAir < 1) ||
+        (productionSpeed !== null && productionSpeed < 1) ||
         (fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair))),
       backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
       runs: st.runs,
@@ -207,6 +210,14 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       moderation: { ...st.moderation!, themeChecked: st.themeChecked !== false },
     };
   });
+
+  // Wall time with an episode in production (ChannelState.production): from the first start to the last end.
+  let busySince: number | null = null;
+  const idleIfNoneProducing = () => {
+    if (producing.size > 0 || busySince === null) return;
+    st.production = { episodeSec: st.production?.episodeSec ?? 0, busySec: (st.production?.busySec ?? 0) + (Date.now() - busySince) / 1000 };
+    busySince = null;
+  };
 
   const continueAsNewDue = () => finishedThisRun >= cfg.maxEpisodesPerRun || workflowInfo().continueAsNewSuggested;
 
@@ -220,6 +231,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       ...(cfg.remoteTaskQueue ? { remoteTaskQueue: cfg.remoteTaskQueue } : {}),
       safeTheme: st.theme,
     };
+    if (producing.size === 0) busySince = Date.now();
     producing.set(n, { episode: n, theme, ...(suggested ? { suggested: true } : {}) });
     const fail = (err: unknown) => {
       st.failed++;
@@ -240,6 +252,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
           st.made++;
           st.failuresInARow = 0;
           st.producedSec += m.durationSec;
+          st.production = { episodeSec: (st.production?.episodeSec ?? 0) + m.durationSec, busySec: st.production?.busySec ?? 0 };
           st.moderation!.rejected += m.moderation?.rejected ?? 0;
           for (const warning of m.moderation?.warnings ?? []) countVerdict({ allowed: true, warning });
           retentionDue = true;
@@ -247,12 +260,14 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         .finally(() => {
           finishedThisRun++;
           producing.delete(n);
+          idleIfNoneProducing();
           poke();
         });
     } catch (err) {
       fail(err);
       finishedThisRun++;
       producing.delete(n);
+      idleIfNoneProducing();
     }
   }
 

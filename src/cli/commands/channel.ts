@@ -64,6 +64,7 @@ export function formatStatus(s: ChannelStatus, now = Date.now(), upcoming: Comin
   if (s.viewers !== undefined && s.viewers !== null) lines.push(`watching  ${s.viewers}`);
   lines.push(`coming up ${upcoming.length ? upcoming.map((c) => `${localTime(c.at)} ${c.theme.slice(0, 60)}`).join('\n          ') : 'nothing scheduled'}`);
   if (s.productionVsAir !== null) lines.push(`rate      ${s.productionVsAir} s of episode made per s of air`);
+  if (s.productionSpeed !== null) lines.push(`speed     ${s.productionSpeed} s of episode made per s of production`);
   if (s.fallingBehind) lines.push('warning   making episodes is slower than air: recent episodes air again');
   for (const f of s.recentFailures.slice(-3)) lines.push(`failed    episode ${f.episode}: ${f.error}`);
   return lines.join('\n');

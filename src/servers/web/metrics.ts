@@ -64,6 +64,7 @@ export function createChannelMetrics(o: ChannelMetricsOptions): Registry {
   gauge('webtv_channel_seconds_since_swap', 'seconds since the on-air ffmpeg last opened a slot (the last join)',
     (s) => (s.onAir ? (Date.now() - Date.parse(s.onAir.since)) / 1000 : null));
   gauge('webtv_channel_production_vs_air', 'seconds of episode made per second of air since the channel started', (s) => s.productionVsAir);
+  gauge('webtv_channel_production_speed', 'seconds of episode made per second spent producing (above 1: more made than aired)', (s) => s.productionSpeed);
   gauge('webtv_channel_falling_behind', '1 when making episodes is slower than air', (s) => (s.fallingBehind ? 1 : 0));
   gauge('webtv_channel_episodes_made', 'episodes made since the channel first started', (s) => s.made);
   gauge('webtv_channel_episodes_failed', 'episodes that failed since the channel first started', (s) => s.failed);
