@@ -55,6 +55,21 @@ describe('offline renderers (ffmpeg, not the models)', () => {
     assert.notEqual(lookFor('waves crashing on a blue ocean shore at noon', 1).hue, lookFor('a red fox in a snowy forest at dawn', 1).hue);
   });
 
+  it('render each of the four procedural sources (a prompt that picks each) to a full 576×320 clip', async () => {
+    const found = new Map<string, number>();
+    for (let seed = 0; found.size < 4 && seed < 500; seed++) {
+      const name = lookFor('a fox crossing a frozen lake', seed).sourceName;
+      if (!found.has(name)) found.set(name, seed);
+    }
+    assert.deepEqual([...found.keys()].sort(), ['cellauto', 'gradients', 'life', 'mandelbrot']);
+    for (const [name, seed] of found) {
+      const out = path.join(dir, `source-${name}.mp4`);
+      await offlineBackend.video!(offline, { prompt: 'a fox crossing a frozen lake', seed, outPath: out }, ctx());
+      const p = await probe(out);
+      assert.deepEqual([p.video?.width, p.video?.height, p.video?.frames], [576, 320, 24], name);
+    }
+  });
+
   it('upscale to 1024×576 and interpolate to 24 fps losslessly, frame-identically on a second run', async () => {
     const src = path.join(dir, 'src.mp4');
     await offlineBackend.video!(offline, { prompt: 'a paper boat on a rainy street', seed: 3, outPath: src }, ctx());
