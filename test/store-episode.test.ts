@@ -22,6 +22,7 @@ import { offlineBackends } from '../src/shared/validation';
 import { episodeWorkflow } from '../src/workflows/episode';
 import { storeFromEnv, storeSettingsFromEnv, type Store } from '../src/store/index';
 import { hashFile } from '../src/store/fileHash';
+import { probe } from '../src/activities/media/ffmpeg';
 import { airFromStoreWorkflow } from './fixtures/air-workflow/airFromStore';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -64,6 +65,8 @@ describe('episodes through an S3 store', () => {
     await media.stop();
 
     const local = await hashFile(manifest.episodePath);
+    // With a shared store the offline intermediates travel, so they are the more compact lossless codec.
+    for (const f of [manifest.shots[0].files.upscaled, manifest.shots[0].files.interpolated]) assert.equal((await probe(f)).video?.codec, 'utvideo', f);
     assert.deepEqual(manifest.episodeFile, { key: 'channels/s3ep/episodes/00010/episode.mp4', ...local });
     const onDisk = JSON.parse(fs.readFileSync(manifest.manifestPath, 'utf8'));
     assert.deepEqual(onDisk.episodeFile, manifest.episodeFile, 'manifest.json carries the ref too');

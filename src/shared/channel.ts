@@ -158,6 +158,8 @@ export interface ChannelStatus
    * headroom: above 1 the channel makes more than it airs.
    */
   productionSpeed: number | null;
+  /** What productionSpeed is made of (busySec counts an ongoing stretch of production up to now). */
+  production: { episodeSec: number; busySec: number } | null;
   /**
    * True when making episodes is slower than air (productionSpeed < 1 once an episode exists), or when
    * nothing fresh is ready and air is re-running old episodes or the standby clip.

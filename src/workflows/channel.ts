@@ -196,6 +196,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       producedSec: st.producedSec,
       productionVsAir,
       productionSpeed,
+      production: st.production || busySince !== null ? { episodeSec: st.production?.episodeSec ?? 0, busySec: Math.round(busySec * 10) / 10 } : null,
       // Only once an episode has aired and production was watched for a window: before that, the
       // standby is the channel starting, not falling behind.
       fallingBehind: !!st.firstAiredAt && (Date.now() - Date.parse(st.firstAiredAt)) / 1000 >= FALLING_BEHIND_WINDOW_SEC && (

@@ -11,6 +11,11 @@ export interface BackendContext {
   heartbeat(details?: Record<string, unknown>): void;
   /** A private scratch folder for this attempt (inside the episode folder). */
   scratchDir: string;
+  /**
+   * The output goes to a shared store (S3), so its bytes travel: a renderer with a choice writes fewer
+   * bytes at some CPU (backends/offline/render.ts). Unset: the output stays on this machine.
+   */
+  compactOutput?: boolean;
 }
 
 export interface GenerateRequest { prompt: string; seed: number; outPath: string }

@@ -51,7 +51,7 @@ export function mediaProblem(p: ProbeResult, kind: MediaKind): string | undefine
 }
 
 /** The activity's own context as the backends see it; heartbeats keep flowing while a backend is quiet. */
-export function backendContext(scratchDir: string): { ctx: BackendContext; stop(): void } {
+export function backendContext(scratchDir: string, compactOutput = false): { ctx: BackendContext; stop(): void } {
   const actx = Context.current();
   let last: Record<string, unknown> = { stage: 'starting' };
   const beat = () => actx.heartbeat(last);
@@ -61,6 +61,7 @@ export function backendContext(scratchDir: string): { ctx: BackendContext; stop(
     ctx: {
       signal: actx.cancellationSignal,
       scratchDir,
+      ...(compactOutput ? { compactOutput } : {}),
       heartbeat(details) {
         last = { ...details };
         beat();
@@ -78,6 +79,8 @@ export interface ProduceOptions {
   step: string;
   shot?: number;
   backend: string;
+  /** The output goes to a shared store (BackendContext.compactOutput). */
+  compactOutput?: boolean;
   make(outPath: string, ctx: BackendContext): Promise<void>;
 }
 
@@ -106,7 +109,7 @@ export async function produceMedia(o: ProduceOptions): Promise<Produced> {
   const ext = path.extname(o.name);
   const tmp = path.join(o.dir, `.${path.basename(o.name, ext)}.attempt-${attempt}.tmp${ext}`);
   const scratch = fs.mkdtempSync(path.join(o.dir, `.scratch-${o.step}-`));
-  const { ctx, stop } = backendContext(scratch);
+  const { ctx, stop } = backendContext(scratch, o.compactOutput);
   const started = Date.now();
   try {
     await o.make(tmp, ctx);

@@ -145,7 +145,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     async upscaleShot(req: ShotInputRequest): Promise<MediaResult> {
       const make = backendFor('upscale', req.backend);
       const p = await produceMedia({
-        dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind,
+        dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
         name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.upscale : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: await local(req.inPath, req.input), outPath }, ctx),
       });
@@ -155,7 +155,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     async interpolateShot(req: ShotInputRequest & { fps: number }): Promise<MediaResult> {
       const make = backendFor('interpolate', req.backend);
       const p = await produceMedia({
-        dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind,
+        dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
         // The offline upscaler and interpolator write raw lossless intermediates (backends/offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps }, ctx),

@@ -18,12 +18,13 @@ export function uploadName(localPath: string, kind: 'video' | 'audio'): string {
 }
 
 /**
- * The offline renderers' intermediates are raw video (offline/render.ts), which a video Space's decoders
- * are not written for, at 64 MB per 3-s shot: such a file goes up as H.264 in MP4, near-lossless (CRF 12),
- * made once beside it. Coded video (a model's MP4) goes up as it is.
+ * The offline renderers' lossless intermediates (raw video or Ut Video: backends/offline/render.ts) are not
+ * what a video Space's decoders are written for, and weigh up to 64 MB per 3-s shot: such a file goes up as
+ * H.264 in MP4, near-lossless (CRF 12), made once beside it. A model's own MP4 goes up as it is.
  */
+const INTERMEDIATE_CODECS = new Set(['rawvideo', 'utvideo']);
 export async function uploadableVideo(localPath: string, signal?: AbortSignal): Promise<string> {
-  if ((await probe(localPath, signal).catch(() => undefined))?.video?.codec !== 'rawvideo') return localPath;
+  if (!INTERMEDIATE_CODECS.has((await probe(localPath, signal).catch(() => undefined))?.video?.codec ?? '')) return localPath;
   const mp4 = `${localPath}.upload.mp4`;
   if (existsSync(mp4)) return mp4;
   const tmp = `${mp4}.${process.pid}.tmp`;

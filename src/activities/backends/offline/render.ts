@@ -17,14 +17,18 @@ export const FONT_FILE = fontFileFromEnv();
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
 const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2'];
 /**
- * Intermediates are lossless and cost no codec work: raw YUV 4:2:0 in Matroska (which, unlike NUT,
- * records the last frame's duration). The mux makes the one lossy encode viewers see. Raw costs nothing to write or read (an upscale writes it in 0.40 CPU-s per 3-s shot
- * against 0.54 for lossless x264; the interpolator and the mux read it ~4× cheaper than Ut Video or
- * lossless x264, whose decoding was a third of their time: bench/stages.ts), at a price in bytes: 21 MB
- * per upscaled and 64 MB per interpolated 3-s shot, where the offline patterns' noise kept the lossless
- * codecs at 12–47 MB anyway. A Gradio app never gets raw video: the upload converts it (gradio/upload.ts).
+ * Intermediates are lossless; the mux makes the one lossy encode viewers see. On one machine they are raw
+ * YUV 4:2:0 in Matroska (which, unlike NUT, records the last frame's duration): no codec work to write or
+ * read (an upscale writes it in 0.40 CPU-s per 3-s shot against 0.54 for lossless x264; the interpolator
+ * and the mux read it ~4× cheaper than Ut Video or lossless x264, whose decoding was a third of their
+ * time: bench/stages.ts), at 21 MB per upscaled and 64 MB per interpolated 3-s shot. When the output goes
+ * to a shared store its bytes travel (~30 ms of CPU per MB between the SDK and the S3 service, measured
+ * with SeaweedFS), so it is Ut Video: ~30 % fewer bytes on the offline patterns' noise, for a cheap codec.
+ * A Gradio app gets neither: the upload converts them to H.264 (gradio/upload.ts).
  */
 const LOSSLESS_RAW = ['-c:v', 'rawvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
+const LOSSLESS_COMPACT = ['-c:v', 'utvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
+const lossless = (ctx: BackendContext) => (ctx.compactOutput ? LOSSLESS_COMPACT : LOSSLESS_RAW);
 /** File extension of what each offline step writes (activities/episode/episode.ts names the files). */
 export const OFFLINE_OUTPUT_EXT = { video: 'mp4', upscale: 'mkv', interpolate: 'mkv' } as const;
 
@@ -73,7 +77,7 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
 
 export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<void> {
   await runFfmpeg(
-    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...LOSSLESS_RAW, ...BITEXACT, req.outPath],
+    ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...lossless(ctx), ...BITEXACT, req.outPath],
     progress(ctx, 'upscale', SHOT_SECONDS),
   );
 }
@@ -92,7 +96,7 @@ export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequ
   await runFfmpeg(
     // Both stop short of the last input frame's end: hold two more frames, then cut at the input's
     // length, so a 3-s shot stays 3 s (72 frames at 24 fps).
-    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,${interpolate},trim=end=${inSec},setsar=1`, '-an', ...LOSSLESS_RAW, ...BITEXACT, req.outPath],
+    ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,${interpolate},trim=end=${inSec},setsar=1`, '-an', ...lossless(ctx), ...BITEXACT, req.outPath],
     progress(ctx, 'interpolate', inSec),
   );
 }
