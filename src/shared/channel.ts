@@ -110,7 +110,8 @@ export interface ChannelState {
   /**
    * Seconds of episode made and the wall time spent making them (time with at least one episode in
    * production; a failed episode's time counts): their ratio is how fast the channel makes episodes when
-   * it works, which `targetReady` does not cap. Absent in channels from before it was kept.
+   * it works, which `targetReady` does not cap. Absent in channels from before it was kept; it counts
+   * its own episode seconds (not producedSec) since such a channel made episodes it has no busy time for.
    */
   production?: { episodeSec: number; busySec: number };
   /** When the channel first started (ISO); production vs air is measured from here. */

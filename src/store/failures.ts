@@ -37,9 +37,7 @@ export function storeFailure(err: unknown, ctx: FailureContext): ApplicationFail
   const status = e.$metadata?.httpStatusCode;
   const endpoint = ctx.endpoint ?? 'AWS S3';
   const said = `${e.name ?? 'Error'}${status ? ` ${status}` : ''}`;
-  // No `cause`: the message already carries the service's own code and status, and the channel shows a
-  // failure's deepest cause, which for an SDK error answered without a body is just "UnknownError".
-  const fail = (type: string, message: string, retryable: boolean) => ApplicationFailure.create({ type, message: `cannot ${ctx.what} in ${ctx.location}: ${message}`, nonRetryable: !retryable });
+  const fail = (type: string, message: string, retryable: boolean) => ApplicationFailure.create({ type, message: `cannot ${ctx.what} in ${ctx.location}: ${message}`, nonRetryable: !retryable, cause: err instanceof Error ? err : undefined });
 
   const net = networkCode(e);
   if (net) return fail('StoreUnreachable', `the S3 endpoint ${endpoint} is unreachable (${net}): check AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) and that the service is running`, true);

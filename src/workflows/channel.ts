@@ -2,6 +2,7 @@
 // starting episodeWorkflow children, holds the theme, and puts the next ready episode into the slot
 // file the on-air ffmpeg will open next. Its state travels through continue-as-new.
 import { channelNameProblem } from '../shared/validation';
+import { failureMessage } from '../shared/failureMessage';
 import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition,
   continueAsNew, isCancellation, getExternalWorkflowHandle, log, patched, setCurrentDetails, setHandler, startChild, workflowInfo,
@@ -34,12 +35,6 @@ function episodeRef(m: EpisodeManifest): EpisodeRef {
     shots: m.shots.map((s) => ({ prompt: s.prompt, durationSec: s.durationSec })),
     ...(m.episodeFile ? { file: m.episodeFile } : {}),
   };
-}
-
-function errorText(err: unknown): string {
-  let e: any = err;
-  while (e?.cause) e = e.cause;
-  return String(e?.message ?? err).slice(0, 500);
 }
 
 export async function channelWorkflow(input: ChannelInput): Promise<void> {
@@ -128,8 +123,8 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       claim = await claimAirHost(channel, host);
     } catch (err) {
       throw ApplicationFailure.nonRetryable(host
-        ? `no air worker on host ${host} answered within 30 s: start one there (WEBTV_AIR_HOST=${host} webtv worker --roles air), or leave --to out to take any air worker (${errorText(err)})`
-        : `no air worker took the channel's air: ${errorText(err)}`, 'AirHostUnavailable');
+        ? `no air worker on host ${host} answered within 30 s: start one there (WEBTV_AIR_HOST=${host} webtv worker --roles air), or leave --to out to take any air worker (${failureMessage(err)})`
+        : `no air worker took the channel's air: ${failureMessage(err)}`, 'AirHostUnavailable');
     }
     const from = st.air?.host ?? null;
     st.air = claim;
@@ -139,7 +134,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
     st.slots = air.slots.map((s) => ({ inode: s.inode, episode: null, fresh: false }));
     if (cfg.broadcast) {
       await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(moveAirSignal, claim.queue)
-        .catch((err) => log.warn('move-air: the broadcast workflow is not running', { error: errorText(err) }));
+        .catch((err) => log.warn('move-air: the broadcast workflow is not running', { error: failureMessage(err) }));
     }
     poke();
     return { ...claim, from };
@@ -239,7 +234,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
       st.failuresInARow = (st.failuresInARow ?? 0) + 1;
       // Back off so a broken backend does not become a tight loop of failing episodes.
       retryAt = Date.now() + Math.min(300_000, 5_000 * 2 ** Math.min(6, st.failuresInARow - 1));
-      st.recentFailures = [...st.recentFailures, { episode: n, theme, error: errorText(err) }].slice(-10);
+      st.recentFailures = [...st.recentFailures, { episode: n, theme, error: failureMessage(err) }].slice(-10);
     };
     try {
       const child = await startChild('episodeWorkflow', {
@@ -294,7 +289,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         return;
       }
       st.failed++;
-      st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `could not air: ${errorText(err)}` }].slice(-10);
+      st.recentFailures = [...st.recentFailures, { episode: episode.episode, theme: episode.theme, error: `could not air: ${failureMessage(err)}` }].slice(-10);
       poke();
     }
   }
@@ -360,7 +355,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
             await getExternalWorkflowHandle(broadcastWorkflowId(channel)).signal(restartAirSignal, (st.onAir.slot + 1) % SLOT_COUNT);
             st.skipped++;
           } catch (err) {
-            log.warn('skip: the broadcast workflow is not running', { error: errorText(err) });
+            log.warn('skip: the broadcast workflow is not running', { error: failureMessage(err) });
           }
         }
       }
@@ -369,7 +364,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         const protect = [...st.ready, ...st.slots.map((s) => s?.episode), st.onAir?.episode].flatMap((e) => (e ? [e.episode] : []));
         // Disk clean-up failing must not stop the channel; it is tried again after the next episode.
         await airOn(airQueue()).retainEpisodes({ channel, keepLatest: cfg.retainEpisodes, protect: [...protect, ...producing.keys()] })
-          .catch((err) => log.warn('could not remove old episodes', { error: errorText(err) }));
+          .catch((err) => log.warn('could not remove old episodes', { error: failureMessage(err) }));
       }
       if (continueAsNewDue() && producing.size === 0) {
         await condition(allHandlersFinished);

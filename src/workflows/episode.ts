@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
 import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, ShotList, StepRecord } from '../shared/types';
+import { failureMessage } from '../shared/failureMessage';
 import { BROADCAST, SHOT_SECONDS } from '../shared/types';
 import { episodeInputProblem } from '../shared/validation';
 import { taskQueues } from '../shared/taskQueues';
@@ -80,7 +81,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     if (!moderator || isCancellation(err) || backends.writer.kind === 'offline') throw err;
     // The writer gave up: the offline writer takes over, and its prompts are moderated like any others.
     list = await writeList(OFFLINE_WRITER, 'offline fallback');
-    progress.steps.push({ step: 'writeShotList', backend: list.writer, attempts: list.attempt, degraded: { from: backends.writer.kind, reason: failureMessage(err) } });
+    progress.steps.push({ step: 'writeShotList', backend: list.writer, attempts: list.attempt, degraded: { from: backends.writer.kind, reason: failureMessage(err, 300) } });
   }
   if (moderator) {
     say('checking the shot prompts');
@@ -105,7 +106,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
       return r;
     } catch (err) {
       if (isCancellation(err) || spec.kind === 'offline') throw err;
-      const reason = failureMessage(err);
+      const reason = failureMessage(err, 300);
       const r = await call(OFFLINE, { ...local, summary: `${summary} (offline fallback)` });
       progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined, degraded: { from: spec.kind, reason } });
       return r;
@@ -175,9 +176,3 @@ async function inParallel<T>(n: number, limit: number, task: (i: number) => Prom
   return results;
 }
 
-function failureMessage(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  // ActivityFailure wraps the activity's own error in `cause`: report the innermost message.
-  while (e?.cause) e = e.cause as typeof e;
-  return String(e?.message ?? err).slice(0, 300);
-}

@@ -1,0 +1,11 @@
+// What a failure says, for a status line or a step record. Temporal wraps what an activity or child
+// workflow threw in ActivityFailure / ChildWorkflowFailure; the error it threw is the first
+// ApplicationFailure in the `cause` chain. What lies under that (e.g. an SDK error an activity attached as
+// its cause, whose message may be a bare "UnknownError") is detail, not the message. Workflow-safe.
+import { ApplicationFailure } from '@temporalio/common';
+
+export function failureMessage(err: unknown, maxLength = 500): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e && !(e instanceof ApplicationFailure) && e.cause) e = e.cause as typeof e;
+  return String(e?.message ?? err).slice(0, maxLength);
+}
