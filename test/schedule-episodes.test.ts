@@ -13,14 +13,19 @@ let t: TestTemporal;
 before(async () => { t = await startTemporal(); });
 after(async () => { await t?.stop(); });
 
-test('a scheduled theme for 1 episode is set through the update, then the previous theme returns', async () => {
+// targetReady 2: with no broadcast, made episodes stay in their slots and production stops at targetReady.
+// The channel's first episode is in production when the theme changes: it finishes with the old theme
+// and does not count, so the special needs room for a second episode. (With targetReady 1 the firing
+// waited forever whenever the first episode had started first: CI timed the file out at 600 s.)
+test('a scheduled theme for 1 episode is set through the update, then the previous theme returns', { timeout: 240_000 }, async () => {
   const w = await t.startWorker({ dataDir: path.join(t.tmpDir, 'data'), backends: defaultBackends() });
   const channel = t.client.workflow.getHandle('channel/prog');
   await t.client.workflow.start('channelWorkflow', {
     taskQueue: w.taskQueue, workflowId: 'channel/prog',
-    args: [{ channel: 'prog', theme: 'the usual morning show', shots: 1, targetReady: 1, broadcast: false }],
+    args: [{ channel: 'prog', theme: 'the usual morning show', shots: 1, targetReady: 2, broadcast: false }],
   });
-  await waitFor('the channel to answer', () => channel.query(statusQuery), 30_000, 500);
+  // The special arrives while the first episode is in production, the case that hung before.
+  await waitFor('the first episode in production', async () => (await channel.query(statusQuery)).producing.length > 0, 60_000, 200);
   const run = await t.client.workflow.start('scheduledThemeWorkflow', {
     taskQueue: w.taskQueue, workflowId: 'theme/prog/test-1',
     args: [{ channel: 'prog', theme: 'a one-episode special on jellyfish', episodes: 1 }],
@@ -30,7 +35,7 @@ test('a scheduled theme for 1 episode is set through the update, then the previo
   assert.deepEqual(result, { accepted: 'a one-episode special on jellyfish', previous: 'the usual morning show', restored: true });
   const s = await channel.query(statusQuery);
   assert.equal(s.theme, 'the usual morning show');
-  assert.ok(s.made >= 1);
+  assert.ok(s.made >= 2, `the special's own episode is the second: made ${s.made}`);
 
   const refused = await t.client.workflow.start('scheduledThemeWorkflow', {
     taskQueue: w.taskQueue, workflowId: 'theme/prog/test-2', args: [{ channel: 'prog', theme: 'x'.repeat(2001) }],
