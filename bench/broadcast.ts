@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { ChannelStatus } from '../src/shared/channel';
 import { airPaths } from '../src/activities/broadcast/playlist';
-import { cpuShare, onAirPid } from './processCpu';
+import { cpuShare, machineBusySec, onAirPid, processTree, treeCpuBetween } from './processCpu';
 import { childCpuSec } from './stages';
 import { freePort } from '../src/servers/temporalDevServer';
 import { streamIsOn } from '../test/helpers/rtmp';
@@ -79,8 +79,13 @@ export async function main(): Promise<void> {
     console.log(`on-air CPU per channel (own CPU time / s of air): stream copy ${share === null ? 'n/a' : pct(share)} vs re-encode ${pct(reencode)} of one core`);
     if (share) console.log(`channels on air per core:                   ${(1 / share).toFixed(0)} (stream copy) vs ${(1 / reencode).toFixed(1)} (re-encode)`);
 
+    // An episode made beside the replay above would carry its CPU into the window: start after the next one.
+    const settled = (await status()).made;
+    await waitFor('an episode made after the replay', async () => (await status()).made > settled, 600_000, 500);
     const windowStart = Date.now();
     const before = await status();
+    const tree0 = processTree(child.pid!);
+    const busy0 = machineBusySec();
     const episodes = Number(process.env.BENCH_EPISODES ?? 5);
     const after = await waitFor(`${episodes} more episodes`, async () => {
       const s = await status();
@@ -94,6 +99,9 @@ export async function main(): Promise<void> {
     const windowSpeed = before.production && after.production && after.production.busySec > before.production.busySec
       ? (after.production.episodeSec - before.production.episodeSec) / (after.production.busySec - before.production.busySec) : NaN;
     console.log(`production speed (status, while producing): ${windowSpeed.toFixed(2)} s of episode per s over the 5 episodes (goal ≥ 1.5); ${after.productionSpeed} since the start, cold start included`);
+    const made = after.made - before.made;
+    const byProcess = [...treeCpuBetween(tree0, processTree(child.pid!))].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
+    console.log(`CPU per episode over the window (CPU-s): machine ${((machineBusySec() - busy0) / made).toFixed(2)}; ${byProcess.map(([k, v]) => `${k} ${(v / made).toFixed(2)}`).join(', ')}`);
   } finally {
     child.kill('SIGINT');
     const s0 = Date.now();

@@ -121,6 +121,11 @@ export interface MediaResult {
   attempt: number;
   reused: boolean;
   durationSec: number;
+  /**
+   * The video's own length, as the step's check probed it (the stream's duration, else the file's): the
+   * next step and the mux take it instead of starting ffprobe again. Absent in older histories.
+   */
+  videoSec?: number;
 }
 
 export interface ShotList {

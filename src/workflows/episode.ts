@@ -130,7 +130,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     const generated = await step('video', 'generateShot', `generate ${label}`, (spec, o) => acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec }]), i);
     // The upscaler gets the very prompt the shot was generated from.
     // Each step names its input by path and, with a shared store, by ref: the next step may run on another machine.
-    const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}) });
+    const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}), ...(r.videoSec ? { inputSec: r.videoSec } : {}) });
     const upscaled = await step('upscale', 'upscaleShot', `upscale ${label}`, (spec, o) => acts.upscaleShot.executeWithOptions(o, [{ ...base, ...from(generated), backend: spec }]), i);
     const interpolated = await step('interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>
       acts.interpolateShot.executeWithOptions(o, [{ ...base, ...from(upscaled), fps: BROADCAST.fps, backend: spec }]), i);
@@ -139,6 +139,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     return {
       index: i, prompt, seed: shotSeed, generated: generated.path, upscaled: upscaled.path, interpolated: interpolated.path,
       ...(interpolated.file ? { interpolatedFile: interpolated.file } : {}),
+      ...(interpolated.videoSec ? { durationSec: interpolated.videoSec } : {}),
     };
   }
 

@@ -20,7 +20,8 @@ export interface BackendContext {
 
 export interface GenerateRequest { prompt: string; seed: number; outPath: string }
 export interface UpscaleRequest { prompt: string; seed: number; inPath: string; outPath: string }
-export interface InterpolateRequest { inPath: string; outPath: string; fps: number }
+/** `inSec`: the input video's length when the caller knows it (else the backend probes it). */
+export interface InterpolateRequest { inPath: string; outPath: string; fps: number; inSec?: number }
 export interface MusicRequest { description: string; durationSec: number; seed: number; outPath: string }
 
 /**

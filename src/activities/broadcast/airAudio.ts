@@ -5,7 +5,6 @@
 // file's priming packet, −23 ms) and each loop was ~18–37 ms longer than its content (measured; see
 // docs/broadcast.md). So every file that airs carries whole AAC frames only, from 0, no longer than
 // its video: then video runs on with no step at any join and audio only has a gap under one AAC frame.
-import { execa } from 'execa';
 import { BROADCAST } from '../../shared/types';
 import { runFfmpeg } from '../media/ffmpeg';
 
@@ -23,11 +22,4 @@ export function airAudioSamples(durationSec: number): number {
  */
 export async function dropAudioPriming(src: string, dst: string, signal?: AbortSignal): Promise<void> {
   await runFfmpeg(['-copyts', '-i', src, '-map', '0', '-c', 'copy', '-copypriorss', '0', '-movflags', '+faststart', '-map_metadata', '-1', '-f', 'mp4', dst], { signal });
-}
-
-/** The first audio packet's time (s): negative means the file still carries its priming packet. */
-export async function firstAudioPacketSec(file: string, signal?: AbortSignal): Promise<number | undefined> {
-  const r = await execa('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-read_intervals', '%+#1', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], { cancelSignal: signal, reject: false });
-  const t = Number(String(r.stdout).trim().split('\n')[0]);
-  return r.exitCode === 0 && String(r.stdout).trim() !== '' && Number.isFinite(t) ? t : undefined;
 }

@@ -2,9 +2,9 @@
 // an episode passes before it may air. The concat demuxer joins files without re-timing, so every file must
 // be in the one broadcast format with audio exactly as long as video (docs/broadcast.md, "How it works":
 // longer audio drifted and left video gaps at every join). The numbers themselves are BROADCAST (shared/types.ts).
-import { execa } from 'execa';
+import fs from 'node:fs/promises';
 import { BROADCAST } from '../../shared/types';
-import type { ProbeResult } from '../media/ffmpeg';
+import { probe, type ProbeResult } from '../media/ffmpeg';
 
 export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
 
@@ -38,17 +38,21 @@ export const BROADCAST_AUDIO = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '16
  * So every file that airs must carry the same parameter sets (the mux's BROADCAST_VIDEO settings).
  */
 export async function h264ParameterSets(file: string, signal?: AbortSignal): Promise<string> {
-  const r = await execa('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_data', file], { cancelSignal: signal });
-  const lines = String(r.stdout).split('\n');
-  const start = lines.indexOf('extradata=');
-  if (start < 0) return '';
-  const hex: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    const m = /^[0-9a-f]{8}: ((?:[0-9a-f]{2,4} ?)+)/.exec(line);
-    if (!m) break;
-    hex.push(m[1].replace(/ /g, ''));
+  return (await probe(file, signal, { air: true })).video?.parameterSets ?? '';
+}
+
+/** The standby's parameter sets, the reference every swap compares with: read once per standby file. */
+const standbySets = new Map<string, Promise<string>>();
+export async function referenceParameterSets(standby: string, signal?: AbortSignal): Promise<string> {
+  const st = await fs.stat(standby);
+  const key = `${standby}:${st.ino}:${st.mtimeMs}:${st.size}`;
+  let sets = standbySets.get(key);
+  if (!sets) {
+    sets = h264ParameterSets(standby, signal);
+    standbySets.set(key, sets);
+    sets.catch(() => standbySets.delete(key));
   }
-  return hex.join('');
+  return sets;
 }
 
 /** One frame at 24 fps: the most audio and video may differ in length for a file to air. */
@@ -59,11 +63,12 @@ export interface AirFormatLimits {
   maxAvMismatchSec?: number;
   /** The video must last this long, within one frame. */
   expectedSec?: number;
-  /** The first audio packet's time (firstAudioPacketSec): before 0 is an AAC priming packet. */
-  firstAudioSec?: number;
 }
 
-/** Everything that keeps a file from airing; empty when it is in the one broadcast format. */
+/**
+ * Everything that keeps a file from airing; empty when it is in the one broadcast format. The priming
+ * check needs `p` probed with `{ air: true }`.
+ */
 export function airFormatProblems(p: ProbeResult, limits: AirFormatLimits = {}): string[] {
   const problems: string[] = [];
   const v = p.video;
@@ -95,8 +100,8 @@ export function airFormatProblems(p: ProbeResult, limits: AirFormatLimits = {}):
   if (vd !== undefined && ad !== undefined && ad > vd + 1e-3) {
     problems.push(`audio lasts ${ad.toFixed(3)} s, longer than video ${vd.toFixed(3)} s; cut it to whole AAC frames within the video`);
   }
-  if (limits.firstAudioSec !== undefined && limits.firstAudioSec < 0) {
-    problems.push(`audio starts at ${(limits.firstAudioSec * 1000).toFixed(1)} ms (an AAC priming packet); remove it (dropAudioPriming)`);
+  if (p.firstAudioSec !== undefined && p.firstAudioSec < 0) {
+    problems.push(`audio starts at ${(p.firstAudioSec * 1000).toFixed(1)} ms (an AAC priming packet); remove it (dropAudioPriming)`);
   }
   return problems;
 }

@@ -6,8 +6,7 @@ import type { WorkerDeps } from '../index';
 import { probe } from '../media/ffmpeg';
 import { channelWorkflowId, SLOT_COUNT, type AirClaim, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
-import { airFormatProblems, h264ParameterSets } from './airFormat';
-import { firstAudioPacketSec } from './airAudio';
+import { airFormatProblems, referenceParameterSets } from './airFormat';
 import { hlsPlaylistFile, onAirArgs } from './onAirArgs';
 import { superviseFfmpeg, type FfmpegProgress } from './onAir';
 import { airPaths, ensureSlot, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
@@ -68,13 +67,12 @@ export function createBroadcastActivities(deps: WorkerDeps) {
     const air = airPaths(deps.dataDir, input.channel);
     const file = input.file;
     const source = file ? await throughOutage(`fetch ${file.key}`, () => store.fetch(file, { signal: activitySignal() }), { signal: activitySignal(), patienceMs: 60_000 }) : input.source;
-    const p = await probe(source, activitySignal()).catch((err: Error) => {
+    const p = await probe(source, activitySignal(), { air: true }).catch((err: Error) => {
       throw ApplicationFailure.nonRetryable(`cannot air ${source}: ${err.message}`, 'NotAirable');
     });
-    const problems = airFormatProblems(p, { firstAudioSec: await firstAudioPacketSec(source, activitySignal()) });
+    const problems = airFormatProblems(p);
     await ensureStandbyClip(air.standby, activitySignal());
-    const [mine, reference] = await Promise.all([h264ParameterSets(source, activitySignal()), h264ParameterSets(air.standby, activitySignal())]);
-    if (mine !== reference) problems.push('its H.264 parameter sets differ from the air profile (encode it with the mux\'s BROADCAST_VIDEO settings)');
+    if ((p.video?.parameterSets ?? '') !== await referenceParameterSets(air.standby, activitySignal())) problems.push('its H.264 parameter sets differ from the air profile (encode it with the mux\'s BROADCAST_VIDEO settings)');
     if (problems.length > 0) {
       throw ApplicationFailure.nonRetryable(`cannot air ${source}: ${problems.join('; ')}. Re-mux it in the broadcast format.`, 'NotAirable');
     }

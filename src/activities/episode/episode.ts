@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../../shared/types';
 import type { BackendContext, BackendRegistry } from '../backends/backends';
-import { appendActivityLog, produceMedia, writeFileAtomic } from './artifacts';
+import { appendActivityLog, produceMedia, writeFileAtomic, type Produced } from './artifacts';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
 import { episodeDir, episodeKey } from './paths';
@@ -22,15 +22,19 @@ export interface EpisodeId { channel: string; episode: number }
 
 export interface ShotListRequest extends EpisodeId { theme: string; shots: number; seed: number; writer: WriterSpec }
 export interface ShotStepRequest extends EpisodeId { shot: number; prompt: string; seed: number; backend: BackendSpec }
-/** `input`, in a shared store: the previous step's output by ref, fetched when `inPath` is not on this machine. */
-export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef }
+/**
+ * `input`, in a shared store: the previous step's output by ref, fetched when `inPath` is not on this
+ * machine. `inputSec`: its video's length (MediaResult.videoSec).
+ */
+export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef; inputSec?: number }
 export interface MusicStepRequest extends EpisodeId { description: string; durationSec: number; seed: number; backend: BackendSpec }
 export interface MuxRequest extends EpisodeId {
   workflowId: string;
   theme: string;
   seed: number;
   mood: string;
-  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string; interpolatedFile?: FileRef }[];
+  /** `durationSec`: the interpolated video's length (MediaResult.videoSec); probed when absent. */
+  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string; interpolatedFile?: FileRef; durationSec?: number }[];
   music: { path: string; description: string; file?: FileRef };
   steps: StepRecord[];
   moderation?: EpisodeModeration;
@@ -64,8 +68,11 @@ export function createEpisodeActivities(deps: WorkerDeps) {
   // next step, wherever it runs, fetches what it does not have.
   const shared = store.kind === 's3';
 
-  async function result(req: EpisodeId, p: { path: string; probe: { durationSec: number }; reused: boolean; attempt: number }, spec: BackendSpec): Promise<MediaResult> {
-    const r: MediaResult = { path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec };
+  async function result(req: EpisodeId, p: Produced, spec: BackendSpec): Promise<MediaResult> {
+    const r: MediaResult = {
+      path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec,
+      ...(p.probe.video ? { videoSec: p.probe.video.durationSec ?? p.probe.durationSec } : {}),
+    };
     if (!shared) return r;
     const ctx = Context.current();
     ctx.heartbeat({ stage: 'storing', store: store.location });
@@ -158,7 +165,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
         dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
         // The offline upscaler and interpolator write raw lossless intermediates (backends/offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
-        make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps }, ctx),
+        make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps, inSec: req.inputSec }, ctx),
       });
       return result(req, p, req.backend);
     },

@@ -48,13 +48,34 @@ export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<vo
 export interface ProbeResult {
   formatName: string;
   durationSec: number;
-  video?: { codec: string; width: number; height: number; fps: number; pixFmt: string; frames?: number; durationSec?: number };
+  video?: {
+    codec: string; width: number; height: number; fps: number; pixFmt: string; frames?: number; durationSec?: number;
+    /** With `{ air: true }`: the H.264 parameter sets (avcC), as hex ('' when the stream has none). */
+    parameterSets?: string;
+  };
   audio?: { codec: string; sampleRate: number; channels: number; durationSec?: number };
+  /** With `{ air: true }`: the first audio packet's time (s); before 0 is an AAC priming packet. */
+  firstAudioSec?: number;
 }
 
-/** ffprobe a file; throws with ffprobe's own words when it is not readable media. */
-export async function probe(file: string, signal?: AbortSignal): Promise<ProbeResult> {
-  const r = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], {
+/** The hex bytes of an ffprobe `-show_data` dump ("00000000: 0164 001f …  .d..", one line per 16 bytes). */
+function hexOfDump(dump: string | undefined): string {
+  const hex: string[] = [];
+  for (const line of String(dump ?? '').split('\n')) {
+    const m = /^[0-9a-f]{8}: ((?:[0-9a-f]{2,4} ?)+)/.exec(line);
+    if (m) hex.push(m[1].replace(/ /g, ''));
+  }
+  return hex.join('');
+}
+
+/**
+ * ffprobe a file; throws with ffprobe's own words when it is not readable media. `{ air: true }` also
+ * reads what the gate before air needs (airFormat.ts) in the same run — the avcC and the first second of
+ * packets — since every ffprobe start costs ~0.1 CPU-s (its 200 libraries), a run per question added up.
+ */
+export async function probe(file: string, signal?: AbortSignal, opts: { air?: boolean } = {}): Promise<ProbeResult> {
+  const air = opts.air ? ['-show_data', '-show_entries', 'packet=stream_index,pts_time', '-read_intervals', '%+1'] : [];
+  const r = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...air, file], {
     cancelSignal: signal,
     reject: false,
   });
@@ -68,6 +89,7 @@ export async function probe(file: string, signal?: AbortSignal): Promise<ProbeRe
     return d ? n / d : n;
   };
   const num = (s: unknown) => (s === undefined || s === 'N/A' ? undefined : Number(s));
+  const firstAudio = a && opts.air ? (j.packets ?? []).find((k: any) => k.stream_index === a.index && num(k.pts_time) !== undefined) : undefined;
   return {
     formatName: j.format?.format_name ?? '',
     durationSec: Number(j.format?.duration ?? 0),
@@ -79,8 +101,10 @@ export async function probe(file: string, signal?: AbortSignal): Promise<ProbeRe
       pixFmt: v.pix_fmt,
       frames: num(v.nb_frames),
       durationSec: num(v.duration),
+      ...(opts.air ? { parameterSets: hexOfDump(v.extradata) } : {}),
     },
     audio: a && { codec: a.codec_name, sampleRate: Number(a.sample_rate), channels: a.channels, durationSec: num(a.duration) },
+    ...(firstAudio ? { firstAudioSec: Number(firstAudio.pts_time) } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../../shared/types';
 import { appendActivityLog, writeFileAtomic } from '../episode/artifacts';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from '../broadcast/airFormat';
-import { airAudioSamples, dropAudioPriming, firstAudioPacketSec } from '../broadcast/airAudio';
+import { airAudioSamples, dropAudioPriming } from '../broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
 import type { MuxRequest } from '../episode/episode';
 import { storeWaits, throughOutage } from '../../store/outage';
@@ -57,8 +57,11 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
   const shotFrames: number[] = [];
   const shots: ShotManifest[] = [];
   for (const s of req.shots) {
-    const p = await probe(s.interpolated, actx.cancellationSignal);
-    const sec = p.video?.durationSec ?? p.durationSec;
+    let sec = s.durationSec;
+    if (sec === undefined) {
+      const p = await probe(s.interpolated, actx.cancellationSignal);
+      sec = p.video?.durationSec ?? p.durationSec;
+    }
     const frames = Math.max(1, Math.round(sec * BROADCAST.fps));
     shotFrames.push(frames);
     shots.push({ index: s.index, prompt: s.prompt, seed: s.seed, durationSec: frames / BROADCAST.fps, files: { generated: s.generated, upscaled: s.upscaled, interpolated: s.interpolated } });
@@ -91,8 +94,8 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
       onProgress: (p) => actx.heartbeat({ stage: 'mux', fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
     });
     await dropAudioPriming(encoded, tmp, actx.cancellationSignal);
-    const p = await probe(tmp, actx.cancellationSignal);
-    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC, firstAudioSec: await firstAudioPacketSec(tmp, actx.cancellationSignal) });
+    const p = await probe(tmp, actx.cancellationSignal, { air: true });
+    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC });
     if (problems.length) throw new Error(`the muxed episode is not in the broadcast format: ${problems.join('; ')}`);
     fs.renameSync(tmp, episodePath);
   } finally {

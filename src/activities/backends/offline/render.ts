@@ -92,7 +92,7 @@ export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequ
   const interpolate = spec.mode === 'blend'
     ? `framerate=fps=${req.fps}:interp_start=0:interp_end=255:scene=100`
     : `minterpolate=fps=${req.fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none`;
-  const inSec = (await probe(req.inPath, ctx.signal)).durationSec || SHOT_SECONDS;
+  const inSec = req.inSec || await probe(req.inPath, ctx.signal).then((p) => p.video?.durationSec ?? p.durationSec) || SHOT_SECONDS;
   await runFfmpeg(
     // Both stop short of the last input frame's end: hold two more frames, then cut at the input's
     // length, so a 3-s shot stays 3 s (72 frames at 24 fps).
