@@ -169,7 +169,7 @@ describe('episodes through an S3 store', () => {
         const s = await status().catch(() => undefined);
         return s && s.recentFailures.length > 0 ? s : undefined;
       }, 180_000, 1_000);
-      assert.match(st.recentFailures[0].error, /^cannot look up channels\/nobucket\/episodes\/00001\/shot-01\.generated\.\w+\.mp4 in s3:\/\/webtv\/: forbidden \(Unknown 403\): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+      assert.match(st.recentFailures[0].error, /^cannot look up channels\/nobucket\/episodes\/00001\/shot-01\.generated\.\w+\.mkv in s3:\/\/webtv\/: forbidden \(Unknown 403\): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
       assert.ok(!st.onAir?.episode, `nothing but the standby has aired: ${JSON.stringify(st.onAir)}`);
       assert.equal(st.made, 0);
       assert.ok(await streamIsOn(rtmp.flvUrl('nobucket'), 15), 'the standby stays on air');

@@ -142,8 +142,8 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     async generateShot(req: ShotStepRequest): Promise<MediaResult> {
       const make = backendFor('video', req.backend);
       const p = await produceMedia({
-        dir: dirOf(req), kind: 'video', step: 'generateShot', shot: req.shot, backend: req.backend.kind,
-        name: shotName(req.shot, 'generated', tag(req.prompt, req.seed, specTag(req.backend))),
+        dir: dirOf(req), kind: 'video', step: 'generateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
+        name: shotName(req.shot, 'generated', tag(req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.video : 'mp4'),
         make: (outPath: string, ctx: BackendContext) => make(req.backend, { prompt: req.prompt, seed: req.seed, outPath }, ctx),
       });
       return result(req, p, req.backend);
@@ -163,7 +163,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
       const make = backendFor('interpolate', req.backend);
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
-        // The offline upscaler and interpolator write raw lossless intermediates (backends/offline/render.ts).
+        // The offline renderers write raw lossless intermediates (backends/offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps, inSec: req.inputSec }, ctx),
       });

@@ -15,9 +15,10 @@ export const FONT_FILE = fontFileFromEnv();
 
 /** Bit-exact flags so the same inputs give the same bytes (no encoder version strings, no dates). */
 const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
-const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-threads', '2'];
 /**
- * Intermediates are lossless; the mux makes the one lossy encode viewers see. On one machine they are raw
+ * Intermediates are lossless, the generated clip too; the mux makes the one lossy encode viewers see.
+ * (The generated clip was H.264 at CRF 20, as a model's would be: 0.73 against 0.33 CPU-s per shot on the
+ * noisy game-of-life look, most of a shot's render.) On one machine they are raw
  * YUV 4:2:0 in Matroska (which, unlike NUT, records the last frame's duration): no codec work to write or
  * read (an upscale writes it in 0.40 CPU-s per 3-s shot against 0.54 for lossless x264; the interpolator
  * and the mux read it ~4× cheaper than Ut Video or lossless x264, whose decoding was a third of their
@@ -30,7 +31,7 @@ const LOSSLESS_RAW = ['-c:v', 'rawvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska
 const LOSSLESS_COMPACT = ['-c:v', 'utvideo', '-pix_fmt', 'yuv420p', '-f', 'matroska'];
 const lossless = (ctx: BackendContext) => (ctx.compactOutput ? LOSSLESS_COMPACT : LOSSLESS_RAW);
 /** File extension of what each offline step writes (activities/episode/episode.ts names the files). */
-export const OFFLINE_OUTPUT_EXT = { video: 'mp4', upscale: 'mkv', interpolate: 'mkv' } as const;
+export const OFFLINE_OUTPUT_EXT = { video: 'mkv', upscale: 'mkv', interpolate: 'mkv' } as const;
 
 function progress(ctx: BackendContext, what: string, expectedSec: number) {
   return {
@@ -70,7 +71,7 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
     'setsar=1',
   ].join(',');
   await runFfmpeg(
-    ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, SHOT_SECONDS), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...H264, ...BITEXACT, '-f', 'mp4', req.outPath],
+    ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, SHOT_SECONDS), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...lossless(ctx), ...BITEXACT, req.outPath],
     { ...progress(ctx, 'render', SHOT_SECONDS), cwd: ctx.scratchDir },
   );
 }
