@@ -29,7 +29,7 @@ export interface ChannelInput {
   seed?: number;
   /** Start the broadcast workflow for this channel (default true). */
   broadcast?: boolean;
-  /** Shots made at once within an episode (episode default 2). */
+  /** Shots made at once within an episode (default: all of them). */
   parallelShots?: number;
   /** Task queue for remote (GPU-bound) media steps; see EpisodeInput.remoteTaskQueue. */
   remoteTaskQueue?: string;

@@ -12,6 +12,11 @@ export const resumeSignal = defineSignal('resume');
 export const skipSignal = defineSignal('skip');
 export const statusQuery = defineQuery<ChannelStatus>('status');
 export const slotOpenedSignal = defineSignal<[SlotOpened]>('slotOpened');
+/**
+ * From an episode to its channel: its shots and music are made, the mux is under way. The mux is an
+ * episode's serial tail, so the channel may start the next episode beside it (channel.ts).
+ */
+export const episodeMuxingSignal = defineSignal<[number]>('episodeMuxing');
 /** From each web/RTMP server process: how many watch this channel there now. */
 export const viewersSignal = defineSignal<[ViewerReport]>('viewers');
 

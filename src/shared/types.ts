@@ -35,7 +35,7 @@ export interface EpisodeInput {
   shots: number;
   seed: number;
   backends: EpisodeBackends;
-  /** How many shots are made at once. */
+  /** How many shots are made at once (default: all; the media workers' slots bound what runs). */
   parallelShots?: number;
   /**
    * Task queue for the remote steps (model calls, the OpenAI-compatible writer, moderation). Default: the

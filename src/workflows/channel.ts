@@ -13,7 +13,7 @@ import {
   type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef,
 } from '../shared/channel';
 import {
-  moveAirSignal, moveAirUpdate, pauseSignal, restartAirSignal, viewersSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
+  episodeMuxingSignal, moveAirSignal, moveAirUpdate, pauseSignal, restartAirSignal, viewersSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal, statusQuery,
 } from '../shared/channelMessages';
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
 import { broadcastEndReason, publishRunState, stopChannel, watchBroadcastEnd } from './channelStop';
@@ -54,6 +54,10 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   st.moderation ??= { rejected: 0, warnings: 0 };
   const channel = cfg.channel;
   const producing = new Map<number, { episode: number; theme: string; suggested?: boolean }>();
+  // Episodes in production whose shots are made: only their mux is left (episodeMuxingSignal).
+  const muxing = new Set<number>();
+  /** Episodes still making shots: what parallelEpisodes and targetReady count. */
+  const making = () => producing.size - muxing.size;
   let wake = false;
   let skipRequested = false;
   let retentionDue = false;
@@ -117,6 +121,10 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   setHandler(pauseSignal, () => { st.paused = true; publishRunState(!!input.searchAttributes, channel, 'paused'); poke(); });
   setHandler(resumeSignal, () => { st.paused = false; publishRunState(!!input.searchAttributes, channel, 'on air'); poke(); });
   setHandler(skipSignal, () => { skipRequested = true; poke(); });
+  setHandler(episodeMuxingSignal, (n) => {
+    if (producing.has(n)) muxing.add(n);
+    poke();
+  });
   setHandler(moveAirUpdate, async ({ host }) => {
     let claim;
     try {
@@ -256,6 +264,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         .finally(() => {
           finishedThisRun++;
           producing.delete(n);
+          muxing.delete(n);
           idleIfNoneProducing();
           poke();
         });
@@ -341,9 +350,11 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         await stopWith(stopReason);
         return;
       }
+      // An episode that is muxing counts no more: the next one starts beside its mux (one at most, so a
+      // mux that keeps failing cannot pile episodes up). Histories from before the signal had none.
       while (
-        !st.paused && !continueAsNewDue() && producing.size < cfg.parallelEpisodes && Date.now() >= retryAt &&
-        st.ready.length + freshSlots().length + producing.size < cfg.targetReady
+        !st.paused && !continueAsNewDue() && making() < cfg.parallelEpisodes && producing.size <= cfg.parallelEpisodes &&
+        Date.now() >= retryAt && st.ready.length + freshSlots().length + making() < cfg.targetReady
       ) {
         await startEpisode();
       }

@@ -2,7 +2,7 @@
 // make every shot (generate → upscale with the same prompt → interpolate, a few shots at once), compose
 // the music meanwhile, then mux. A remote backend that gives up is replaced by the offline one, on record.
 import {
-  ApplicationFailure, defineQuery, isCancellation, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+  ApplicationFailure, defineQuery, getExternalWorkflowHandle, isCancellation, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
@@ -12,6 +12,7 @@ import { BROADCAST, SHOT_SECONDS } from '../shared/types';
 import { episodeInputProblem } from '../shared/validation';
 import { taskQueues } from '../shared/taskQueues';
 import { EpisodeModerator } from './episodeModeration';
+import { episodeMuxingSignal } from '../shared/channelMessages';
 import { MODERATION_PATCH } from './moderation';
 
 export interface EpisodeProgress {
@@ -45,6 +46,10 @@ const WRITER: ActivityOptions = {
 const acts = proxyActivities<Activities>(LOCAL);
 
 const OFFLINE: BackendSpec = { kind: 'offline' };
+/** Shots made at once, by default: all of them (before this patch, 2). */
+export const ALL_SHOTS_PATCH = 'all-shots-at-once';
+/** The episode tells its channel when its mux starts (episodeMuxingSignal). */
+export const MUXING_SIGNAL_PATCH = 'muxing-signal';
 const OFFLINE_WRITER: EpisodeInput['backends']['writer'] = { kind: 'offline' };
 
 export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManifest> {
@@ -143,10 +148,19 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     };
   }
 
-  const shots = await inParallel(input.shots, input.parallelShots ?? 2, makeShot);
+  // Every shot at once unless the channel says otherwise: the media workers' slots bound what really runs,
+  // and a last shot made alone left a core idle for a third of the episode (histories from before made 2).
+  const shots = await inParallel(input.shots, input.parallelShots ?? (patched(ALL_SHOTS_PATCH) ? input.shots : 2), makeShot);
   const song = await music;
   progress.stage = 'muxing';
   say('muxing');
+  // The channel that started this episode may start its next one beside the mux (channel.ts).
+  const parent = workflowInfo().parent;
+  if (parent && patched(MUXING_SIGNAL_PATCH)) {
+    await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(episodeMuxingSignal, episode).catch((err) => {
+      if (isCancellation(err)) throw err;
+    });
+  }
   const manifest = await acts.muxEpisode.executeWithOptions({ ...local, summary: `mux ${input.shots} shots + music` }, [{
     ...ref,
     workflowId: workflowInfo().workflowId,
