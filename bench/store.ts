@@ -83,7 +83,7 @@ export async function main(): Promise<StoreBenchResult> {
     };
     console.log(`episode (3 offline shots) wall time, median of 3: directory store ${result.directorySec.toFixed(1)} s, S3 store ${result.s3Sec.toFixed(1)} s`);
     console.log(`S3 / directory (total of 3 paired runs): ${result.ratio.toFixed(3)} (goal ≤ 1.15)  runs: directory ${d.map((x) => x.toFixed(1)).join(', ')} s; S3 ${s.map((x) => x.toFixed(1)).join(', ')} s`);
-    console.log(`bytes moved per episode: directory store ${mb(dirBytes)} (every file is already at its key); S3 store ${mb(s3Bytes)} uploaded (every step's output, lossless intermediates included, and episode.mp4); air worker ${mb(airBytes)} downloaded in ${result.airFetchSec.toFixed(2)} s`);
+    console.log(`bytes moved per episode: directory store ${mb(dirBytes)} (every file is already at its key); S3 store ${mb(s3Bytes)} uploaded (what left the media worker the episode claimed: episode.mp4); air worker ${mb(airBytes)} downloaded in ${result.airFetchSec.toFixed(2)} s`);
     return result;
   } finally {
     for (const st of stores) st.close();

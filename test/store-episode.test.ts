@@ -65,21 +65,27 @@ describe('episodes through an S3 store', () => {
     await media.stop();
 
     const local = await hashFile(manifest.episodePath);
-    // With a shared store the offline intermediates travel, so they are the more compact lossless codec.
-    for (const f of [manifest.shots[0].files.upscaled, manifest.shots[0].files.interpolated]) assert.equal((await probe(f)).video?.codec, 'utvideo', f);
+    // The episode claimed this media worker and made all its media here: the intermediates never left its
+    // disk, so they are raw (no codec work), not the compact codec of files that travel.
+    for (const f of [manifest.shots[0].files.upscaled, manifest.shots[0].files.interpolated]) assert.equal((await probe(f)).video?.codec, 'rawvideo', f);
     assert.deepEqual(manifest.episodeFile, { key: 'channels/s3ep/episodes/00010/episode.mp4', ...local });
     const onDisk = JSON.parse(fs.readFileSync(manifest.manifestPath, 'utf8'));
     assert.deepEqual(onDisk.episodeFile, manifest.episodeFile, 'manifest.json carries the ref too');
     const head = await sw.client().send(new HeadObjectCommand({ Bucket: sw.bucket, Key: `fleet/${manifest.episodeFile!.key}` }));
     assert.equal(head.ContentLength, local.size);
     assert.equal(head.Metadata?.sha256, local.sha256);
-    // Every step's output went in too (the shots at each stage and the music), so any worker can take the next step.
+    // Only what leaves the media worker went in: the finished episode, for the air host.
     const listed = await sw.client().send(new ListObjectsV2Command({ Bucket: sw.bucket, Prefix: 'fleet/channels/s3ep/episodes/00010/' }));
     const names = (listed.Contents ?? []).map((o) => path.posix.basename(o.Key!));
-    for (const stage of ['generated', 'upscaled', 'interpolated']) assert.equal(names.filter((n) => n.includes(`.${stage}.`)).length, 2, `${stage}: ${names.join(', ')}`);
-    assert.ok(names.some((n) => n.startsWith('music.')) && names.includes('episode.mp4'), names.join(', '));
-    const stored = (listed.Contents ?? []).reduce((a, o) => a + (o.Size ?? 0), 0);
-    assert.equal(mediaStore.moved.uploaded, stored, 'each file uploaded once');
+    assert.deepEqual(names, ['episode.mp4']);
+    assert.equal(mediaStore.moved.uploaded, local.size, 'uploaded once');
+    // Every media step went to one queue: the media worker's own, which the episode claimed.
+    const queues = new Set(((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a && ['generateShot', 'upscaleShot', 'interpolateShot', 'composeMusic', 'muxEpisode'].includes(a.activityType!.name!) ? [a.taskQueue!.name!] : [];
+    }));
+    assert.equal(queues.size, 1, [...queues].join(', '));
+    assert.match([...queues][0], new RegExp(`^${media.taskQueue}-media-\\S+-[0-9a-f]{8}$`));
     assert.equal(mediaStore.moved.downloaded, 0, 'the media worker fetched nothing it had made itself');
     assert.ok(!fs.existsSync(path.join(episodesDir, '00002')), 'an episode folder 8 episodes back was pruned');
     assert.ok(fs.existsSync(path.join(episodesDir, '00005')), 'a recent one was kept');
@@ -127,7 +133,8 @@ describe('episodes through an S3 store', () => {
     });
     const dir = path.join(dataDir, 'channels', 'outage', 'episodes', '00001');
     const log = () => (fs.existsSync(dir) ? readActivityLog(dir) : []);
-    await waitFor('the first file put in the store', async () => log().some((e) => e.step === 'store'), 120_000, 100);
+    // Mid-episode: the finished episode's upload, the one put this episode makes, meets the outage.
+    await waitFor('the first shot made', async () => log().some((e) => e.step === 'interpolateShot' && e.outcome === 'made'), 120_000, 100);
     await sw.stop();
     const stoppedAt = Date.now();
     await new Promise((r) => setTimeout(r, 20_000));
@@ -145,8 +152,8 @@ describe('episodes through an S3 store', () => {
       assert.ok(made.has(k), `${k} in ${[...made.keys()].join(', ')}`);
     }
     for (const [k, n] of made) assert.equal(n, 1, `${k} made ${n} times`);
-    const putsAfter = log().filter((e) => e.step === 'store' && Date.parse(e.at) >= stoppedAt + 20_000);
-    assert.ok(putsAfter.length > 0, 'files were put once SeaweedFS was back (the steps had waited for it)');
+    const putsAfter = log().filter((e) => e.step === 'storeEpisode' && e.outcome === 'made' && Date.parse(e.at) >= stoppedAt + 20_000);
+    assert.equal(putsAfter.length, 1, 'the episode was put once SeaweedFS was back (the mux had waited for it)');
     // And everything reached the store once it was back.
     const head = await sw.client().send(new HeadObjectCommand({ Bucket: sw.bucket, Key: `outage/${manifest.episodeFile!.key}` }));
     assert.equal(head.Metadata?.sha256, manifest.episodeFile!.sha256);
@@ -169,7 +176,7 @@ describe('episodes through an S3 store', () => {
         const s = await status().catch(() => undefined);
         return s && s.recentFailures.length > 0 ? s : undefined;
       }, 180_000, 1_000);
-      assert.match(st.recentFailures[0].error, /^cannot look up channels\/nobucket\/episodes\/00001\/shot-01\.generated\.\w+\.mkv in s3:\/\/webtv\/: forbidden \(Unknown 403\): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+      assert.match(st.recentFailures[0].error, /^cannot look up channels\/nobucket\/episodes\/00001\/episode\.mp4 in s3:\/\/webtv\/: forbidden \(Unknown 403\): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
       assert.ok(!st.onAir?.episode, `nothing but the standby has aired: ${JSON.stringify(st.onAir)}`);
       assert.equal(st.made, 0);
       assert.ok(await streamIsOn(rtmp.flvUrl('nobucket'), 15), 'the standby stays on air');

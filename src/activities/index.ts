@@ -25,6 +25,8 @@ export interface ActivityDeps {
   moderation?: ModerationSettings;
   /** Set by the worker for its air role: this host's id and air task queue (what claimAir answers). */
   air?: { host: string; queue: string };
+  /** Set by the worker for its media role: the task queue of this worker's own media steps (claimMediaWorker). */
+  media?: { queue: string };
   /** Where episode files are put and fetched from; default: a directory store at dataDir (no copies). */
   store?: Store;
 }

@@ -2,7 +2,8 @@
 // (workflowInfo().taskQueue, the "base" queue that runs workflows), workers from the one they are given.
 //
 //   <base>              workflows, and the channel-control activities that only talk to Temporal
-//   <base>-media        CPU work: offline renderers, the mux, probes
+//   <base>-media        CPU work: offline renderers, the mux, probes; where an episode claims a media worker
+//   <base>-media-<id>   the media worker of one data directory: an episode's media steps, with an S3 store
 //   <base>-remote       I/O-bound calls: Gradio apps, the OpenAI-compatible writer, moderation
 //   <base>-air          any air worker: only claimAir, which answers the host queue below
 //   <base>-air-<host>   the air worker of one host: onAir, slot swaps, retention of its air folder
@@ -10,6 +11,8 @@
 // The air queues follow Temporal's worker-specific task queue pattern (samples-typescript,
 // worker-specific-task-queues): a channel claims a host once through the shared queue, records the host
 // queue it got, and sends every later air activity there, since they all touch that host's air folder.
+// Media follows the same pattern per episode when the store is shared (S3): an episode's steps all run
+// where its files are, so only what leaves that worker travels (src/workflows/episode.ts).
 
 export const ROLES = ['media', 'remote', 'air'] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,6 +25,8 @@ export interface TaskQueues {
   air: string;
   /** The air worker of one host. */
   airHost(host: string): string;
+  /** The media worker of one data directory (mediaWorkerId). */
+  mediaWorker(id: string): string;
 }
 
 /** Host ids become part of a queue name: letters, digits, dot, dash and underscore, at most 63. */
@@ -45,7 +50,17 @@ export function taskQueues(base: string): TaskQueues {
     remote: `${base}-remote`,
     air: `${base}-air`,
     airHost: (host) => `${base}-air-${host}`,
+    mediaWorker: (id) => `${base}-media-${id}`,
   };
+}
+
+/**
+ * A media worker's id: its host and its data directory, where an episode's files stay between steps. A
+ * worker restarted on the same folder polls the same queue and finds its files; two on one host with
+ * their own folders get their own queues.
+ */
+export function mediaWorkerId(host: string, dataDirHash: string): string {
+  return `${host.slice(0, 54)}-${dataDirHash.slice(0, 8)}`;
 }
 
 /** The host id in a host air queue name, or null for any other queue. */

@@ -38,6 +38,11 @@ export interface EpisodeInput {
   /** How many shots are made at once (default: all; the media workers' slots bound what runs). */
   parallelShots?: number;
   /**
+   * With a shared store: how long a media step waits for the media worker the episode claimed before the
+   * episode's media is made again on another (default 300 s; a busy worker's queue must not trip it).
+   */
+  mediaWorkerWaitSec?: number;
+  /**
    * Task queue for the remote steps (model calls, the OpenAI-compatible writer, moderation). Default: the
    * remote role's queue, `<base>-remote` (src/shared/taskQueues.ts); name another to give this channel's
    * model calls workers of their own.

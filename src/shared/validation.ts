@@ -51,6 +51,9 @@ export function episodeInputProblem(input: EpisodeInput): string | undefined {
   if (input.parallelShots !== undefined && (!Number.isInteger(input.parallelShots) || input.parallelShots < 1 || input.parallelShots > 16)) {
     return `parallelShots must be a whole number from 1 to 16, got ${JSON.stringify(input.parallelShots)}`;
   }
+  if (input.mediaWorkerWaitSec !== undefined && (!Number.isInteger(input.mediaWorkerWaitSec) || input.mediaWorkerWaitSec < 5 || input.mediaWorkerWaitSec > 3600)) {
+    return `mediaWorkerWaitSec must be a whole number of seconds from 5 to 3600, got ${JSON.stringify(input.mediaWorkerWaitSec)}`;
+  }
   if (input.remoteTaskQueue !== undefined && (typeof input.remoteTaskQueue !== 'string' || !/^[\w.\-\/]{1,200}$/.test(input.remoteTaskQueue))) {
     return `remoteTaskQueue must be a task queue name (letters, digits, . _ - /), got ${JSON.stringify(input.remoteTaskQueue)}`;
   }

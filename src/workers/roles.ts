@@ -14,7 +14,7 @@ type ActivityName = keyof Activities;
 const MEDIA_STEPS = ['generateShot', 'upscaleShot', 'interpolateShot', 'composeMusic'] as const satisfies readonly ActivityName[];
 
 export const ROLE_ACTIVITIES = {
-  media: [...MEDIA_STEPS, 'writeShotList', 'muxEpisode'],
+  media: [...MEDIA_STEPS, 'writeShotList', 'muxEpisode', 'claimMediaWorker'],
   remote: [...MEDIA_STEPS, 'writeShotList', 'moderate', 'rewriteShotPrompt'],
   /** On the host's own queue; claimAir also runs on the shared air queue (the only one there). */
   air: ['claimAir', 'prepareAir', 'swapSlot', 'retainEpisodes', 'onAir'],

@@ -2,12 +2,13 @@
 // Temporal Worker per role it runs (media, remote, air), each on the role's own queue (src/shared/taskQueues.ts,
 // src/workers/roles.ts). All of them share one connection and stop together.
 import { DefaultLogger, NativeConnection, Runtime, Worker, type State, type WorkerOptions } from '@temporalio/worker';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from '../activities/index';
 import type { Settings } from '../config/settings';
-import { ROLES, hostIdFrom, taskQueues, type Role } from '../shared/taskQueues';
+import { ROLES, hostIdFrom, mediaWorkerId, taskQueues, type Role } from '../shared/taskQueues';
 import { CONTROL_ACTIVITIES, ROLE_ACTIVITIES, pick, roleConcurrency } from './roles';
 
 export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -41,7 +42,12 @@ export async function createWorker(setup: WorkerSetup): Promise<WebtvWorker> {
   const q = taskQueues(setup.taskQueue);
   const host = setup.airHost ?? hostIdFrom(os.hostname());
   const airQueue = q.airHost(host);
-  const all = createActivities({ ...setup.deps, ...(roles.includes('air') ? { air: { host, queue: airQueue } } : {}) });
+  const mediaQueue = q.mediaWorker(mediaWorkerId(host, createHash('sha256').update(path.resolve(setup.deps.dataDir)).digest('hex')));
+  const all = createActivities({
+    ...setup.deps,
+    ...(roles.includes('air') ? { air: { host, queue: airQueue } } : {}),
+    ...(roles.includes('media') ? { media: { queue: mediaQueue } } : {}),
+  });
   const common = { connection: setup.connection, namespace: setup.namespace ?? 'default', shutdownGraceTime: '10s' } as const;
   // "webtv-media 1234@box": the role first, so the Web UI's worker identity on each activity says what ran it.
   const identity = (role: string) => `webtv-${role} ${process.pid}@${os.hostname()}`;
@@ -65,6 +71,8 @@ export async function createWorker(setup: WorkerSetup): Promise<WebtvWorker> {
       specs.push({ role, options: { ...base, taskQueue: q.air, activities: pick(all, ['claimAir']), maxConcurrentActivityTaskExecutions: 8 } });
     } else {
       specs.push({ role, options: { ...base, taskQueue: q[role], activities: pick(all, ROLE_ACTIVITIES[role]) } });
+      // The episodes that claimed this worker (claimMediaWorker) send their media steps here.
+      if (role === 'media') specs.push({ role, options: { ...base, taskQueue: mediaQueue, activities: pick(all, ROLE_ACTIVITIES.media) } });
     }
   }
   const workers = await Promise.all(specs.map((s) => Worker.create(s.options)));

@@ -3,8 +3,8 @@
 // queue in the channel state, and sends prepareAir, swapSlot and retainEpisodes there; the broadcast sends
 // onAir there. `webtv channel move-air` moves it when that host is gone for good (worker-specific task
 // queues: temporalio/samples-typescript, worker-specific-task-queues).
-import { ActivityFailure, TimeoutFailure, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-import { TimeoutType } from '@temporalio/common';
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { noWorkerTookIt } from '../shared/failureMessage';
 import type { createBroadcastActivities } from '../activities/broadcast/index';
 import type { AirClaim } from '../shared/channel';
 import { taskQueues } from '../shared/taskQueues';
@@ -58,6 +58,4 @@ export function claimAirHost(channel: string, host?: string): Promise<AirClaim> 
 }
 
 /** An air activity no air worker picked up in time: the host is gone, not the episode or the folder at fault. */
-export function airHostGone(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof TimeoutFailure && err.cause.timeoutType === TimeoutType.SCHEDULE_TO_START;
-}
+export const airHostGone = noWorkerTookIt;

@@ -2,12 +2,13 @@
 // make every shot (generate → upscale with the same prompt → interpolate, a few shots at once), compose
 // the music meanwhile, then mux. A remote backend that gives up is replaced by the offline one, on record.
 import {
-  ApplicationFailure, defineQuery, getExternalWorkflowHandle, isCancellation, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+  ApplicationFailure, CancellationScope, defineQuery, getExternalWorkflowHandle, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler,
+  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
 import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, ShotList, StepRecord } from '../shared/types';
-import { failureMessage } from '../shared/failureMessage';
+import { failureMessage, noWorkerTookIt } from '../shared/failureMessage';
 import { BROADCAST, SHOT_SECONDS } from '../shared/types';
 import { episodeInputProblem } from '../shared/validation';
 import { taskQueues } from '../shared/taskQueues';
@@ -50,6 +51,14 @@ const OFFLINE: BackendSpec = { kind: 'offline' };
 export const ALL_SHOTS_PATCH = 'all-shots-at-once';
 /** The episode tells its channel when its mux starts (episodeMuxingSignal). */
 export const MUXING_SIGNAL_PATCH = 'muxing-signal';
+/** The episode claims a media worker for its media steps (claimMediaWorker). */
+export const MEDIA_WORKER_PATCH = 'media-worker';
+/** How many media workers an episode tries before it fails (each lost one costs its media again). */
+const MEDIA_ROUNDS = 3;
+const CLAIM: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['NotAMediaWorker'] },
+};
 const OFFLINE_WRITER: EpisodeInput['backends']['writer'] = { kind: 'offline' };
 
 export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManifest> {
@@ -95,8 +104,12 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   progress.prompts = list.prompts;
   progress.stage = 'shots';
 
-  /** Runs one media step on its configured backend; if that backend gives up, on the offline one. */
+  /**
+   * Runs one media step on its configured backend; if that backend gives up, on the offline one. Offline
+   * steps run with `media`: the shared media queue, or the media worker this episode claimed.
+   */
   async function step(
+    media: ActivityOptions,
     cap: MediaCapability,
     name: 'generateShot' | 'upscaleShot' | 'interpolateShot' | 'composeMusic',
     summary: string,
@@ -104,7 +117,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     shot?: number,
   ): Promise<MediaResult> {
     const spec = backends[cap];
-    const opts = spec.kind === 'offline' ? local : remote;
+    const opts = spec.kind === 'offline' ? media : remote;
     try {
       const r = await call(spec, { ...opts, summary: `${summary} (${spec.kind})` });
       progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined });
@@ -112,7 +125,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     } catch (err) {
       if (isCancellation(err) || spec.kind === 'offline') throw err;
       const reason = failureMessage(err, 300);
-      const r = await call(OFFLINE, { ...local, summary: `${summary} (offline fallback)` });
+      const r = await call(OFFLINE, { ...media, summary: `${summary} (offline fallback)` });
       progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined, degraded: { from: spec.kind, reason } });
       return r;
     }
@@ -122,56 +135,94 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   let description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
   let mood = list.mood;
   if (moderator) ({ mood, description } = await moderator.checkMusic(mood, description));
-  const music = step('music', 'composeMusic', `music, ${durationSec} s`, (spec, o) =>
-    acts.composeMusic.executeWithOptions(o, [{ ...ref, description, durationSec, seed, backend: spec }]));
-  // Awaited after the shots; if a shot fails first, its rejection must not go unhandled meanwhile.
-  music.catch(() => {});
 
-  async function makeShot(i: number) {
-    const prompt = list.prompts[i];
-    const shotSeed = (seed + i * 7919) % 2147483647;
-    const label = `shot ${i + 1}/${input.shots} — "${prompt.slice(0, 60)}${prompt.length > 60 ? '…' : ''}"`;
-    const base = { ...ref, shot: i, prompt, seed: shotSeed };
-    const generated = await step('video', 'generateShot', `generate ${label}`, (spec, o) => acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec }]), i);
-    // The upscaler gets the very prompt the shot was generated from.
-    // Each step names its input by path and, with a shared store, by ref: the next step may run on another machine.
-    const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}), ...(r.videoSec ? { inputSec: r.videoSec } : {}) });
-    const upscaled = await step('upscale', 'upscaleShot', `upscale ${label}`, (spec, o) => acts.upscaleShot.executeWithOptions(o, [{ ...base, ...from(generated), backend: spec }]), i);
-    const interpolated = await step('interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>
-      acts.interpolateShot.executeWithOptions(o, [{ ...base, ...from(upscaled), fps: BROADCAST.fps, backend: spec }]), i);
-    progress.shotsDone++;
-    say(`${progress.shotsDone}/${input.shots} shots made`);
-    return {
-      index: i, prompt, seed: shotSeed, generated: generated.path, upscaled: upscaled.path, interpolated: interpolated.path,
-      ...(interpolated.file ? { interpolatedFile: interpolated.file } : {}),
-      ...(interpolated.videoSec ? { durationSec: interpolated.videoSec } : {}),
-    };
+  /**
+   * The music, the shots and the mux. With `keep`, every offline step runs on the one media worker `media`
+   * names, and a step whose output the next step takes there keeps it on that worker's disk.
+   */
+  async function makeMedia(media: ActivityOptions, keep: boolean): Promise<EpisodeManifest> {
+    const stays = (next: MediaCapability | 'mux') => (keep && (next === 'mux' || backends[next].kind === 'offline') ? { keepLocal: true } : {});
+    const music = step(media, 'music', 'composeMusic', `music, ${durationSec} s`, (spec, o) =>
+      acts.composeMusic.executeWithOptions(o, [{ ...ref, description, durationSec, seed, backend: spec, ...stays('mux') }]));
+    // Awaited after the shots; if a shot fails first, its rejection must not go unhandled meanwhile.
+    music.catch(() => {});
+
+    async function makeShot(i: number) {
+      const prompt = list.prompts[i];
+      const shotSeed = (seed + i * 7919) % 2147483647;
+      const label = `shot ${i + 1}/${input.shots} — "${prompt.slice(0, 60)}${prompt.length > 60 ? '…' : ''}"`;
+      const base = { ...ref, shot: i, prompt, seed: shotSeed };
+      const generated = await step(media, 'video', 'generateShot', `generate ${label}`, (spec, o) =>
+        acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec, ...stays('upscale') }]), i);
+      // The upscaler gets the very prompt the shot was generated from.
+      // Each step names its input by path and, with a shared store, by ref: the next step may run on another machine.
+      const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}), ...(r.videoSec ? { inputSec: r.videoSec } : {}) });
+      const upscaled = await step(media, 'upscale', 'upscaleShot', `upscale ${label}`, (spec, o) =>
+        acts.upscaleShot.executeWithOptions(o, [{ ...base, ...from(generated), backend: spec, ...stays('interpolate') }]), i);
+      const interpolated = await step(media, 'interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>
+        acts.interpolateShot.executeWithOptions(o, [{ ...base, ...from(upscaled), fps: BROADCAST.fps, backend: spec, ...stays('mux') }]), i);
+      progress.shotsDone++;
+      say(`${progress.shotsDone}/${input.shots} shots made`);
+      return {
+        index: i, prompt, seed: shotSeed, generated: generated.path, upscaled: upscaled.path, interpolated: interpolated.path,
+        ...(interpolated.file ? { interpolatedFile: interpolated.file } : {}),
+        ...(interpolated.videoSec ? { durationSec: interpolated.videoSec } : {}),
+      };
+    }
+
+    // Every shot at once unless the channel says otherwise: the media workers' slots bound what really runs,
+    // and a last shot made alone left a core idle for a third of the episode (histories from before made 2).
+    const shots = await inParallel(input.shots, input.parallelShots ?? (patched(ALL_SHOTS_PATCH) ? input.shots : 2), makeShot);
+    const song = await music;
+    progress.stage = 'muxing';
+    say('muxing');
+    // The channel that started this episode may start its next one beside the mux (channel.ts).
+    const parent = workflowInfo().parent;
+    if (parent && patched(MUXING_SIGNAL_PATCH)) {
+      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(episodeMuxingSignal, episode).catch((err) => {
+        if (isCancellation(err)) throw err;
+      });
+    }
+    return acts.muxEpisode.executeWithOptions({ ...media, summary: `mux ${input.shots} shots + music` }, [{
+      ...ref,
+      workflowId: workflowInfo().workflowId,
+      theme,
+      seed,
+      mood,
+      shots,
+      music: { path: song.path, description, ...(song.file ? { file: song.file } : {}) },
+      steps: progress.steps,
+      ...(moderator ? { moderation: moderator.record } : {}),
+    }]);
   }
 
-  // Every shot at once unless the channel says otherwise: the media workers' slots bound what really runs,
-  // and a last shot made alone left a core idle for a third of the episode (histories from before made 2).
-  const shots = await inParallel(input.shots, input.parallelShots ?? (patched(ALL_SHOTS_PATCH) ? input.shots : 2), makeShot);
-  const song = await music;
-  progress.stage = 'muxing';
-  say('muxing');
-  // The channel that started this episode may start its next one beside the mux (channel.ts).
-  const parent = workflowInfo().parent;
-  if (parent && patched(MUXING_SIGNAL_PATCH)) {
-    await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(episodeMuxingSignal, episode).catch((err) => {
-      if (isCancellation(err)) throw err;
-    });
+  // With a shared store the episode claims a media worker and makes all its media there (the worker-specific
+  // task queue pattern, as air does): the files between steps stay on that worker's disk, and only what
+  // leaves it travels. If that worker stops answering, the episode's media is made again on another.
+  let manifest: EpisodeManifest | undefined;
+  if (!patched(MEDIA_WORKER_PATCH)) manifest = await makeMedia(local, false);
+  for (let round = 1; !manifest; round++) {
+    const claim = await acts.claimMediaWorker.executeWithOptions({ ...CLAIM, taskQueue: queues.media, summary: 'claim a media worker' }, []);
+    if (!claim.pin) {
+      manifest = await makeMedia(local, false);
+      break;
+    }
+    const media: ActivityOptions = { ...local, taskQueue: claim.queue, scheduleToStartTimeout: `${input.mediaWorkerWaitSec ?? 300} seconds` };
+    const stepsBefore = progress.steps.length;
+    const scope = new CancellationScope();
+    try {
+      manifest = await scope.run(() => makeMedia(media, true));
+    } catch (err) {
+      if (!noWorkerTookIt(err) || round >= MEDIA_ROUNDS) throw err;
+      scope.cancel();
+      progress.steps.length = stepsBefore;
+      progress.shotsDone = 0;
+      progress.stage = 'shots';
+      const why = `the media worker of ${claim.queue} took no step for ${input.mediaWorkerWaitSec ?? 300} s: making this episode's media again on another`;
+      log.warn(why);
+      say(why);
+    }
   }
-  const manifest = await acts.muxEpisode.executeWithOptions({ ...local, summary: `mux ${input.shots} shots + music` }, [{
-    ...ref,
-    workflowId: workflowInfo().workflowId,
-    theme,
-    seed,
-    mood,
-    shots,
-    music: { path: song.path, description, ...(song.file ? { file: song.file } : {}) },
-    steps: progress.steps,
-    ...(moderator ? { moderation: moderator.record } : {}),
-  }]);
   progress.stage = 'done';
   say(`done: ${manifest.durationSec.toFixed(1)} s${manifest.degraded ? ' (degraded: see manifest)' : ''}`);
   return manifest;

@@ -21,13 +21,17 @@ import { storeWaits, throughOutage } from '../../store/outage';
 export interface EpisodeId { channel: string; episode: number }
 
 export interface ShotListRequest extends EpisodeId { theme: string; shots: number; seed: number; writer: WriterSpec }
-export interface ShotStepRequest extends EpisodeId { shot: number; prompt: string; seed: number; backend: BackendSpec }
+/**
+ * `keepLocal`: the step runs on the media worker the episode claimed, and so does the step that takes its
+ * output: with a shared store, the file stays on this worker's disk instead of going in the store.
+ */
+export interface ShotStepRequest extends EpisodeId { shot: number; prompt: string; seed: number; backend: BackendSpec; keepLocal?: boolean }
 /**
  * `input`, in a shared store: the previous step's output by ref, fetched when `inPath` is not on this
  * machine. `inputSec`: its video's length (MediaResult.videoSec).
  */
 export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef; inputSec?: number }
-export interface MusicStepRequest extends EpisodeId { description: string; durationSec: number; seed: number; backend: BackendSpec }
+export interface MusicStepRequest extends EpisodeId { description: string; durationSec: number; seed: number; backend: BackendSpec; keepLocal?: boolean }
 export interface MuxRequest extends EpisodeId {
   workflowId: string;
   theme: string;
@@ -68,12 +72,19 @@ export function createEpisodeActivities(deps: WorkerDeps) {
   // next step, wherever it runs, fetches what it does not have.
   const shared = store.kind === 's3';
 
-  async function result(req: EpisodeId, p: Produced, spec: BackendSpec): Promise<MediaResult> {
+  /** This step's output stays on this worker: the next step is sent to it too (claimMediaWorker). */
+  const staysHere = (req: { keepLocal?: boolean }) => shared && !!req.keepLocal && Context.current().info.taskQueue === deps.media?.queue;
+
+  async function result(req: EpisodeId & { keepLocal?: boolean }, p: Produced, spec: BackendSpec): Promise<MediaResult> {
     const r: MediaResult = {
       path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec,
       ...(p.probe.video ? { videoSec: p.probe.video.durationSec ?? p.probe.durationSec } : {}),
     };
     if (!shared) return r;
+    if (staysHere(req)) {
+      await pruneLocalEpisodes(req);
+      return r;
+    }
     const ctx = Context.current();
     ctx.heartbeat({ stage: 'storing', store: store.location });
     const key = episodeKey(req.channel, req.episode, path.basename(p.path));
@@ -110,6 +121,17 @@ export function createEpisodeActivities(deps: WorkerDeps) {
   }
 
   return {
+    /**
+     * An episode asks, on the shared media queue, which media worker takes it: the one whose poll answers.
+     * With a shared store (`pin`), every media step of the episode then goes to that worker's own queue,
+     * so the files between steps stay on its disk (src/workflows/episode.ts); with a directory store the
+     * files are already where every worker sees them, and the steps stay on the shared queue.
+     */
+    async claimMediaWorker(): Promise<{ queue: string; pin: boolean }> {
+      if (!deps.media) throw ApplicationFailure.nonRetryable('this worker runs no media role: claimMediaWorker runs on the media queue only', 'NotAMediaWorker');
+      return { queue: deps.media.queue, pin: shared };
+    },
+
     async writeShotList(req: ShotListRequest): Promise<ShotList> {
       const dir = dirOf(req);
       const file = path.join(dir, 'shotlist.json');
@@ -142,7 +164,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     async generateShot(req: ShotStepRequest): Promise<MediaResult> {
       const make = backendFor('video', req.backend);
       const p = await produceMedia({
-        dir: dirOf(req), kind: 'video', step: 'generateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
+        dir: dirOf(req), kind: 'video', step: 'generateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared && !staysHere(req),
         name: shotName(req.shot, 'generated', tag(req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.video : 'mp4'),
         make: (outPath: string, ctx: BackendContext) => make(req.backend, { prompt: req.prompt, seed: req.seed, outPath }, ctx),
       });
@@ -152,7 +174,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     async upscaleShot(req: ShotInputRequest): Promise<MediaResult> {
       const make = backendFor('upscale', req.backend);
       const p = await produceMedia({
-        dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
+        dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared && !staysHere(req),
         name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.upscale : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: await local(req.inPath, req.input), outPath }, ctx),
       });
@@ -162,7 +184,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     async interpolateShot(req: ShotInputRequest & { fps: number }): Promise<MediaResult> {
       const make = backendFor('interpolate', req.backend);
       const p = await produceMedia({
-        dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared,
+        dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared && !staysHere(req),
         // The offline renderers write raw lossless intermediates (backends/offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps, inSec: req.inputSec }, ctx),

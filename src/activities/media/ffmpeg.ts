@@ -1,6 +1,7 @@
 // The one place ffmpeg and ffprobe are run: argument arrays only, the activity's cancellation signal
 // kills the child, and `-progress` output becomes heartbeats.
 import { execa } from 'execa';
+import os from 'node:os';
 
 export interface FfmpegRun {
   signal?: AbortSignal;
@@ -9,7 +10,19 @@ export interface FfmpegRun {
   /** Seconds of output expected, to turn out_time into a fraction. */
   expectedSec?: number;
   onProgress?(p: { outSec: number; fraction?: number; speed?: string }): void;
+  /**
+   * Run at this niceness (0–19): work that can wait yields the CPU to what cannot, when both want it
+   * (RENDER_NICENESS).
+   */
+  niceness?: number;
 }
+
+/**
+ * The renders of shots and music run at a lower priority than the mux and the on-air ffmpeg: with the next
+ * episode's shots made beside a mux (channel.ts), the episode about to air gets the CPU first, and the
+ * stream never waits on production. Alone on the machine they still get all of it.
+ */
+export const RENDER_NICENESS = 10;
 
 export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<void> {
   const child = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
@@ -20,6 +33,13 @@ export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<vo
     stripFinalNewline: true,
     buffer: { stdout: false, stderr: true },
   });
+  if (run.niceness && child.pid) {
+    try {
+      os.setPriority(child.pid, run.niceness);
+    } catch {
+      // Not allowed here (a container without the capability): it runs at normal priority.
+    }
+  }
   let outSec = 0;
   let speed: string | undefined;
   child.stdout?.setEncoding('utf8');

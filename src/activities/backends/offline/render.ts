@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest } from '../backends';
 import type { BackendSpec } from '../../../shared/types';
 import { BROADCAST, SHOT, SHOT_SECONDS } from '../../../shared/types';
-import { probe, runFfmpeg } from '../../media/ffmpeg';
+import { RENDER_NICENESS, probe, runFfmpeg } from '../../media/ffmpeg';
 import { captionLines, lookFor } from './look';
 import { musicFor } from './music';
 import { fontFileFromEnv } from '../../../config/media';
@@ -36,6 +36,7 @@ export const OFFLINE_OUTPUT_EXT = { video: 'mkv', upscale: 'mkv', interpolate: '
 function progress(ctx: BackendContext, what: string, expectedSec: number) {
   return {
     signal: ctx.signal,
+    niceness: RENDER_NICENESS,
     expectedSec,
     onProgress: (p: { outSec: number; fraction?: number; speed?: string }) =>
       ctx.heartbeat({ stage: what, fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
