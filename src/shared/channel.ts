@@ -19,7 +19,7 @@ export interface ChannelInput {
   shots?: number;
   /** Finished, not yet aired episodes to keep ahead of air (default 2). */
   targetReady?: number;
-  /** Episodes made at once (default 1). */
+  /** Episodes making shots at once (default 1); one more may be muxing (episodeMuxingSignal). */
   parallelEpisodes?: number;
   /** Episode folders kept on disk besides those queued or on air (default 12). */
   retainEpisodes?: number;
