@@ -351,9 +351,11 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
         return;
       }
       // An episode that is muxing counts no more: the next one starts beside its mux (one at most, so a
-      // mux that keeps failing cannot pile episodes up). Histories from before the signal had none.
+      // mux that keeps failing cannot pile episodes up), within this run's maxEpisodesPerRun (the run
+      // continues as new once its episodes end). Histories from before the signal had none: unchanged.
+      const besideMux = () => muxing.size === 0 || finishedThisRun + producing.size < cfg.maxEpisodesPerRun;
       while (
-        !st.paused && !continueAsNewDue() && making() < cfg.parallelEpisodes && producing.size <= cfg.parallelEpisodes &&
+        !st.paused && !continueAsNewDue() && making() < cfg.parallelEpisodes && producing.size <= cfg.parallelEpisodes && besideMux() &&
         Date.now() >= retryAt && st.ready.length + freshSlots().length + making() < cfg.targetReady
       ) {
         await startEpisode();
