@@ -5,14 +5,7 @@ import fs from 'node:fs';
 const TICKS_PER_SEC = 100; // USER_HZ on Linux
 
 export function processCpuSec(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command name: fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    return (Number(f[11]) + Number(f[12])) / TICKS_PER_SEC;
-  } catch {
-    return null;
-  }
+  return readStat(pid)?.own ?? null;
 }
 
 /** The on-air ffmpeg of a channel, from the pid file the on-air activity writes (airPaths().pidFile). */

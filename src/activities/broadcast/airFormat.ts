@@ -4,7 +4,7 @@
 // longer audio drifted and left video gaps at every join). The numbers themselves are BROADCAST (shared/types.ts).
 import fs from 'node:fs/promises';
 import { BROADCAST } from '../../shared/types';
-import { probe, type ProbeResult } from '../media/ffmpeg';
+import { probe, videoSec, type ProbeResult } from '../media/ffmpeg';
 
 export const GOP = BROADCAST.fps * BROADCAST.gopSeconds;
 
@@ -86,7 +86,7 @@ export function airFormatProblems(p: ProbeResult, limits: AirFormatLimits = {}):
     if (a.sampleRate !== BROADCAST.audioRate) problems.push(`audio ${a.sampleRate} Hz, expected ${BROADCAST.audioRate}`);
     if (a.channels !== BROADCAST.audioChannels) problems.push(`audio ${a.channels} channels, expected ${BROADCAST.audioChannels}`);
   }
-  const vd = v ? (v.durationSec ?? p.durationSec) : undefined;
+  const vd = videoSec(p);
   const ad = a ? (a.durationSec ?? p.durationSec) : undefined;
   if (vd !== undefined && limits.expectedSec !== undefined && Math.abs(vd - limits.expectedSec) > 1 / BROADCAST.fps) {
     problems.push(`video lasts ${vd.toFixed(3)} s, expected ${limits.expectedSec.toFixed(3)} s`);

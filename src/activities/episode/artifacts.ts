@@ -4,7 +4,7 @@
 import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import { probe, type ProbeResult } from '../media/ffmpeg';
+import { probe, videoSec, type ProbeResult } from '../media/ffmpeg';
 import type { BackendContext } from '../backends/backends';
 
 export const ACTIVITY_LOG = 'activity-log.jsonl';
@@ -42,7 +42,7 @@ export function mediaProblem(p: ProbeResult, kind: MediaKind): string | undefine
   if (kind === 'video') {
     if (!p.video) return 'it has no video stream';
     if (!(p.video.width > 0 && p.video.height > 0)) return 'its video has no size';
-    if (!((p.video.durationSec ?? p.durationSec) > 0.1)) return 'its video is shorter than 0.1 s';
+    if (!((videoSec(p) ?? 0) > 0.1)) return 'its video is shorter than 0.1 s';
   } else {
     if (!p.audio) return 'it has no audio stream';
     if (!((p.audio.durationSec ?? p.durationSec) > 0.1)) return 'its audio is shorter than 0.1 s';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../../shared/types';
 import type { BackendContext, BackendRegistry } from '../backends/backends';
 import { appendActivityLog, produceMedia, writeFileAtomic, type Produced } from './artifacts';
+import { videoSec } from '../media/ffmpeg';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
 import { episodeDir, episodeKey } from './paths';
@@ -78,7 +79,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
   async function result(req: EpisodeId & { keepLocal?: boolean }, p: Produced, spec: BackendSpec): Promise<MediaResult> {
     const r: MediaResult = {
       path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec,
-      ...(p.probe.video ? { videoSec: p.probe.video.durationSec ?? p.probe.durationSec } : {}),
+      ...(p.probe.video ? { videoSec: videoSec(p.probe) } : {}),
     };
     if (!shared) return r;
     if (staysHere(req)) {

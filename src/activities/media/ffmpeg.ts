@@ -78,6 +78,11 @@ export interface ProbeResult {
   firstAudioSec?: number;
 }
 
+/** How long the video lasts: its stream's duration, else the file's (Matroska records none per stream). */
+export function videoSec(p: ProbeResult): number | undefined {
+  return p.video ? (p.video.durationSec ?? p.durationSec) : undefined;
+}
+
 /** The hex bytes of an ffprobe `-show_data` dump ("00000000: 0164 001f …  .d..", one line per 16 bytes). */
 function hexOfDump(dump: string | undefined): string {
   const hex: string[] = [];

@@ -8,7 +8,7 @@ import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../../shared
 import { appendActivityLog, writeFileAtomic } from '../episode/artifacts';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from '../broadcast/airFormat';
 import { airAudioSamples, dropAudioPriming } from '../broadcast/airAudio';
-import { measureLoudness, probe, runFfmpeg } from './ffmpeg';
+import { measureLoudness, probe, runFfmpeg, videoSec } from './ffmpeg';
 import type { MuxRequest } from '../episode/episode';
 import { storeWaits, throughOutage } from '../../store/outage';
 import { episodeKey } from '../episode/paths';
@@ -60,7 +60,7 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
     let sec = s.durationSec;
     if (sec === undefined) {
       const p = await probe(s.interpolated, actx.cancellationSignal);
-      sec = p.video?.durationSec ?? p.durationSec;
+      sec = videoSec(p) ?? p.durationSec;
     }
     const frames = Math.max(1, Math.round(sec * BROADCAST.fps));
     shotFrames.push(frames);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest } from '../backends';
 import type { BackendSpec } from '../../../shared/types';
 import { BROADCAST, SHOT, SHOT_SECONDS } from '../../../shared/types';
-import { RENDER_NICENESS, probe, runFfmpeg } from '../../media/ffmpeg';
+import { RENDER_NICENESS, probe, runFfmpeg, videoSec } from '../../media/ffmpeg';
 import { captionLines, lookFor } from './look';
 import { musicFor } from './music';
 import { fontFileFromEnv } from '../../../config/media';
@@ -94,7 +94,7 @@ export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequ
   const interpolate = spec.mode === 'blend'
     ? `framerate=fps=${req.fps}:interp_start=0:interp_end=255:scene=100`
     : `minterpolate=fps=${req.fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none`;
-  const inSec = req.inSec || await probe(req.inPath, ctx.signal).then((p) => p.video?.durationSec ?? p.durationSec) || SHOT_SECONDS;
+  const inSec = req.inSec || await probe(req.inPath, ctx.signal).then(videoSec) || SHOT_SECONDS;
   await runFfmpeg(
     // Both stop short of the last input frame's end: hold two more frames, then cut at the input's
     // length, so a 3-s shot stays 3 s (72 frames at 24 fps).
