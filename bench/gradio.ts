@@ -44,7 +44,7 @@ export async function main(): Promise<GradioBenchResult> {
     const bare = await Client.connect(fx.url, { events: ['data', 'status', 'log'] });
     // A named File, as our backend uploads (the fixture refuses a nameless "blob", like video Spaces).
     const clipFile = () => new File([fs.readFileSync(clip)], 'clip.mp4');
-    const cases: { capability: string; bare: () => Promise<unknown>; ours: (out: string) => Promise<void> }[] = [
+    const cases: { capability: string; bare: () => Promise<unknown>; ours: (out: string) => Promise<unknown> }[] = [
       { capability: 'video', bare: () => bare.predict('/run', ['a cat', 1, 24, 25]), ours: (o) => gradioBackend.video!(spec, { prompt: 'a cat', seed: 1, outPath: o }, ctx) },
       { capability: 'upscale', bare: () => bare.predict('/upscale', [clipFile(), 'a cat', 1, 0.75]), ours: (o) => gradioBackend.upscale!(spec, { prompt: 'a cat', seed: 1, inPath: clip, outPath: o }, ctx) },
       { capability: 'interpolate', bare: () => bare.predict('/interpolate', [clipFile(), 2, 24]), ours: (o) => gradioBackend.interpolate!(spec, { inPath: clip, outPath: o, fps: 24 }, ctx) },

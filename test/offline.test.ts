@@ -8,7 +8,7 @@ import { offlineBackend } from '../src/activities/backends/offline/index';
 import { lookFor } from '../src/activities/backends/offline/look';
 import { musicFor } from '../src/activities/backends/offline/music';
 import { writeOfflineShotList } from '../src/activities/backends/shotlist/offline';
-import { probe } from '../src/activities/media/ffmpeg';
+import { probe, videoSec, type ProbeResult } from '../src/activities/media/ffmpeg';
 import type { BackendContext } from '../src/activities/backends/backends';
 import { execa } from 'execa';
 import { frameHashes } from './helpers/media';
@@ -93,6 +93,35 @@ describe('offline renderers (ffmpeg, not the models)', () => {
     const scaled = path.join(dir, 'scaled.nut');
     await execa('ffmpeg', ['-v', 'error', '-y', '-i', src, '-vf', 'scale=1024:576:flags=lanczos,setsar=1', '-c:v', 'rawvideo', '-pix_fmt', 'yuv420p', scaled]);
     assert.deepEqual(upFrames, await frameHashes(scaled));
+  });
+
+  it('say what they wrote as ffprobe reads it, so the step check needs no ffprobe start (raw and Ut Video)', async () => {
+    const shape = (p: ProbeResult | void) => p && {
+      video: p.video && [p.video.codec, p.video.width, p.video.height, p.video.fps, p.video.pixFmt, Number(videoSec(p)!.toFixed(3))],
+      audio: p.audio && [p.audio.codec, p.audio.sampleRate, p.audio.channels, Number((p.audio.durationSec ?? p.durationSec).toFixed(3))],
+    };
+    for (const compactOutput of [false, true]) {
+      const c = () => ({ ...ctx(), ...(compactOutput ? { compactOutput } : {}) });
+      const gen = path.join(dir, `said-gen-${compactOutput}.mkv`);
+      const said = await offlineBackend.video!(offline, { prompt: 'a heron over a marsh at dusk', seed: 5, outPath: gen }, c());
+      assert.deepEqual(shape(said), shape(await probe(gen)), 'generated');
+      assert.equal(said!.video!.codec, compactOutput ? 'utvideo' : 'rawvideo');
+      const inSec = videoSec(said!)!;
+      const up = path.join(dir, `said-up-${compactOutput}.mkv`);
+      const saidUp = await offlineBackend.upscale!(offline, { prompt: 'a heron over a marsh at dusk', seed: 5, inPath: gen, outPath: up, inSec }, c());
+      assert.deepEqual(shape(saidUp), shape(await probe(up)), 'upscaled');
+      const inter = path.join(dir, `said-inter-${compactOutput}.mkv`);
+      const saidInter = await offlineBackend.interpolate!({ kind: 'offline', mode: 'blend' }, { inPath: up, outPath: inter, fps: 24, inSec: videoSec(saidUp!), inSize: { width: 1024, height: 576 } }, c());
+      assert.deepEqual(shape(saidInter), shape(await probe(inter)), 'interpolated');
+      assert.equal(saidInter!.video!.frames, 72);
+    }
+    // Without the input's length (or size) a renderer cannot say: the activity probes the file instead.
+    const gen = path.join(dir, 'said-gen-false.mkv');
+    assert.equal(await offlineBackend.upscale!(offline, { prompt: 'x', seed: 5, inPath: gen, outPath: path.join(dir, 'unsaid.mkv') }, ctx()), undefined);
+    assert.equal(await offlineBackend.interpolate!({ kind: 'offline', mode: 'blend' }, { inPath: gen, outPath: path.join(dir, 'unsaid-i.mkv'), fps: 24, inSec: 3 }, ctx()), undefined);
+    const m = path.join(dir, 'said.wav');
+    const saidMusic = await offlineBackend.music!(offline, { description: 'calm piano', durationSec: 9, seed: 2, outPath: m }, ctx());
+    assert.deepEqual(shape(saidMusic), shape(await probe(m)), 'music');
   });
 
   it('compose music whose tempo and key follow the mood words, for exactly the asked duration', async () => {

@@ -131,6 +131,8 @@ export interface MediaResult {
    * next step and the mux take it instead of starting ffprobe again. Absent in older histories.
    */
   videoSec?: number;
+  /** The video's frame size, as the step's check found it: the next step takes it with videoSec. */
+  videoSize?: { width: number; height: number };
 }
 
 export interface ShotList {

@@ -156,7 +156,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
         acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec, ...stays('upscale') }]), i);
       // The upscaler gets the very prompt the shot was generated from.
       // Each step names its input by path and, with a shared store, by ref: the next step may run on another machine.
-      const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}), ...(r.videoSec ? { inputSec: r.videoSec } : {}) });
+      const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}), ...(r.videoSec ? { inputSec: r.videoSec } : {}), ...(r.videoSize ? { inputSize: r.videoSize } : {}) });
       const upscaled = await step(media, 'upscale', 'upscaleShot', `upscale ${label}`, (spec, o) =>
         acts.upscaleShot.executeWithOptions(o, [{ ...base, ...from(generated), backend: spec, ...stays('interpolate') }]), i);
       const interpolated = await step(media, 'interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>

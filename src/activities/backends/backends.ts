@@ -2,6 +2,7 @@
 // activities pick from. An activity never knows which backend it called: it passes a request with the
 // path to write and validates what lands there.
 import type { BackendSpec, MediaCapability } from '../../shared/types';
+import type { ProbeResult } from '../media/ffmpeg';
 
 /** What a backend gets from the activity that runs it. */
 export interface BackendContext {
@@ -19,20 +20,31 @@ export interface BackendContext {
 }
 
 export interface GenerateRequest { prompt: string; seed: number; outPath: string }
-export interface UpscaleRequest { prompt: string; seed: number; inPath: string; outPath: string }
-/** `inSec`: the input video's length when the caller knows it (else the backend probes it). */
-export interface InterpolateRequest { inPath: string; outPath: string; fps: number; inSec?: number }
+/**
+ * `inSec`, `inSize`: the input video's length and frame size when the caller knows them (the previous
+ * step's check found them): a backend that needs them reads them here instead of probing the input.
+ */
+export interface UpscaleRequest { prompt: string; seed: number; inPath: string; outPath: string; inSec?: number }
+export interface InterpolateRequest { inPath: string; outPath: string; fps: number; inSec?: number; inSize?: { width: number; height: number } }
 export interface MusicRequest { description: string; durationSec: number; seed: number; outPath: string }
+
+/**
+ * What a backend wrote, when it already knows (a ProbeResult): the offline renderers from ffmpeg's own
+ * report of the frames it wrote at the size and rate they set, a Gradio call from the probe its download
+ * ran. The activity checks that description instead of starting ffprobe again (~0.08 CPU-s a start, its
+ * ~200 libraries: 10 per episode). `void`: the activity probes the file.
+ */
+export type Written = ProbeResult | void;
 
 /**
  * A backend writes its result to `outPath` (a temporary name the activity then validates and renames
  * into place). It throws on failure; errors it marks non-retryable (ApplicationFailure) stop retries.
  */
 export interface MediaBackends {
-  video(spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<void>;
-  upscale(spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<void>;
-  interpolate(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<void>;
-  music(spec: BackendSpec, req: MusicRequest, ctx: BackendContext): Promise<void>;
+  video(spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<Written>;
+  upscale(spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<Written>;
+  interpolate(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<Written>;
+  music(spec: BackendSpec, req: MusicRequest, ctx: BackendContext): Promise<Written>;
 }
 
 /** One backend kind: it may serve some or all capabilities. */

@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
 import { probe, videoSec, type ProbeResult } from '../media/ffmpeg';
-import type { BackendContext } from '../backends/backends';
+import type { BackendContext, Written } from '../backends/backends';
 
 export const ACTIVITY_LOG = 'activity-log.jsonl';
 
@@ -81,7 +81,8 @@ export interface ProduceOptions {
   backend: string;
   /** The output goes to a shared store (BackendContext.compactOutput). */
   compactOutput?: boolean;
-  make(outPath: string, ctx: BackendContext): Promise<void>;
+  /** Writes `outPath`; may say what it wrote (backends.ts, Written), else the file is probed. */
+  make(outPath: string, ctx: BackendContext): Promise<Written>;
 }
 
 export interface Produced {
@@ -112,11 +113,11 @@ export async function produceMedia(o: ProduceOptions): Promise<Produced> {
   const { ctx, stop } = backendContext(scratch, o.compactOutput);
   const started = Date.now();
   try {
-    await o.make(tmp, ctx);
+    const written = await o.make(tmp, ctx);
     if (!fs.existsSync(tmp) || fs.statSync(tmp).size === 0) throw new Error(`the ${o.backend} backend wrote no ${o.kind} file`);
     let p: ProbeResult;
     try {
-      p = await probe(tmp, ctx.signal);
+      p = written ?? await probe(tmp, ctx.signal);
     } catch (err) {
       throw new Error(`the ${o.backend} backend returned a file that is not readable ${o.kind}: ${(err as Error).message}`);
     }

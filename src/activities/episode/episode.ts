@@ -29,9 +29,9 @@ export interface ShotListRequest extends EpisodeId { theme: string; shots: numbe
 export interface ShotStepRequest extends EpisodeId { shot: number; prompt: string; seed: number; backend: BackendSpec; keepLocal?: boolean }
 /**
  * `input`, in a shared store: the previous step's output by ref, fetched when `inPath` is not on this
- * machine. `inputSec`: its video's length (MediaResult.videoSec).
+ * machine. `inputSec`, `inputSize`: its video's length and frame size (MediaResult.videoSec, videoSize).
  */
-export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef; inputSec?: number }
+export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef; inputSec?: number; inputSize?: { width: number; height: number } }
 export interface MusicStepRequest extends EpisodeId { description: string; durationSec: number; seed: number; backend: BackendSpec; keepLocal?: boolean }
 export interface MuxRequest extends EpisodeId {
   workflowId: string;
@@ -79,7 +79,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
   async function result(req: EpisodeId & { keepLocal?: boolean }, p: Produced, spec: BackendSpec): Promise<MediaResult> {
     const r: MediaResult = {
       path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec,
-      ...(p.probe.video ? { videoSec: videoSec(p.probe) } : {}),
+      ...(p.probe.video ? { videoSec: videoSec(p.probe), videoSize: { width: p.probe.video.width, height: p.probe.video.height } } : {}),
     };
     if (!shared) return r;
     if (staysHere(req)) {
@@ -177,7 +177,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'upscaleShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared && !staysHere(req),
         name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.upscale : 'mp4'),
-        make: async (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: await local(req.inPath, req.input), outPath }, ctx),
+        make: async (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: await local(req.inPath, req.input), outPath, inSec: req.inputSec }, ctx),
       });
       return result(req, p, req.backend);
     },
@@ -188,7 +188,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
         dir: dirOf(req), kind: 'video', step: 'interpolateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared && !staysHere(req),
         // The offline renderers write raw lossless intermediates (backends/offline/render.ts).
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
-        make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps, inSec: req.inputSec }, ctx),
+        make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps, inSec: req.inputSec, inSize: req.inputSize }, ctx),
       });
       return result(req, p, req.backend);
     },

@@ -24,7 +24,13 @@ export interface FfmpegRun {
  */
 export const RENDER_NICENESS = 10;
 
-export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<void> {
+/** What ffmpeg reported at the end of a run (`-progress`): frames of its first video output, and its length. */
+export interface FfmpegReport {
+  frames?: number;
+  outSec: number;
+}
+
+export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<FfmpegReport> {
   const child = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
     cancelSignal: run.signal,
     cwd: run.cwd,
@@ -41,6 +47,7 @@ export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<vo
     }
   }
   let outSec = 0;
+  let frames: number | undefined;
   let speed: string | undefined;
   child.stdout?.setEncoding('utf8');
   let pending = '';
@@ -51,6 +58,7 @@ export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<vo
     for (const line of lines) {
       const [k, v] = line.split('=');
       if (k === 'out_time_us' && /^\d+$/.test(v)) outSec = Number(v) / 1e6;
+      else if (k === 'frame' && /^\d+$/.test(v)) frames = Number(v);
       else if (k === 'speed') speed = v.trim();
       else if (k === 'progress') {
         run.onProgress?.({ outSec, speed, fraction: run.expectedSec ? Math.min(1, outSec / run.expectedSec) : undefined });
@@ -63,6 +71,7 @@ export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<vo
     const tail = String(r.stderr ?? '').split('\n').slice(-6).join(' | ');
     throw new Error(`ffmpeg failed (exit ${r.exitCode ?? r.signal}): ${tail}`);
   }
+  return { ...(frames !== undefined ? { frames } : {}), outSec };
 }
 
 export interface ProbeResult {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { probe } from '../../media/ffmpeg';
+import { probe, type ProbeResult } from '../../media/ffmpeg';
 import { failure } from './failures';
 
 export interface DownloadOptions {
@@ -18,7 +18,8 @@ export interface DownloadOptions {
   token?: string;
 }
 
-export async function downloadOutput(o: DownloadOptions): Promise<{ bytes: number }> {
+/** The file's bytes, and what ffprobe read in it (the step's check takes that: backends.ts, Written). */
+export async function downloadOutput(o: DownloadOptions): Promise<{ bytes: number; probe: ProbeResult }> {
   let url: URL;
   try { url = new URL(o.url); } catch { throw failure('GradioForeignUrl', `${o.where}: the app returned a file URL that does not parse: ${o.url.slice(0, 120)}`, false); }
   if (url.origin !== o.origin) {
@@ -42,11 +43,10 @@ export async function downloadOutput(o: DownloadOptions): Promise<{ bytes: numbe
   });
   await pipeline(counted, fs.createWriteStream(o.outPath, { mode: 0o644 }));
   if (bytes === 0) throw failure('GradioBadOutput', `${o.where}: the result file is empty; retrying`, true);
-  await probeKind(o.outPath, o.kind, o.where, o.signal);
-  return { bytes };
+  return { bytes, probe: await probeKind(o.outPath, o.kind, o.where, o.signal) };
 }
 
-async function probeKind(file: string, kind: 'video' | 'audio', where: string, signal: AbortSignal): Promise<void> {
+async function probeKind(file: string, kind: 'video' | 'audio', where: string, signal: AbortSignal): Promise<ProbeResult> {
   let why = 'no such stream';
   const p = await probe(file, signal).catch((err: Error) => {
     why = err.message;
@@ -55,4 +55,5 @@ async function probeKind(file: string, kind: 'video' | 'audio', where: string, s
   if (!p?.[kind] || !(p.durationSec > 0)) {
     throw failure('GradioBadOutput', `${where}: the app returned a file ffprobe does not read as ${kind} (${why}); retrying`, true);
   }
+  return p;
 }

@@ -2,7 +2,7 @@
 // (i.e. per activity attempt), checked, submitted, downloaded under our name, and always closed.
 import { Context } from '@temporalio/activity';
 import path from 'node:path';
-import type { BackendContext, BackendImpl, BackendSpec, MediaCapability } from '../backends';
+import type { BackendContext, BackendImpl, BackendSpec, MediaCapability, Written } from '../backends';
 import { connectApp, endpointParams, requireSignature } from './connection';
 import { downloadOutput } from './download';
 import { runJob } from './job';
@@ -19,7 +19,7 @@ interface CallRequest {
   outPath: string;
 }
 
-export async function callGradio(capability: MediaCapability, spec: BackendSpec, req: CallRequest, ctx: BackendContext): Promise<void> {
+export async function callGradio(capability: MediaCapability, spec: BackendSpec, req: CallRequest, ctx: BackendContext): Promise<Written> {
   const call = parseGradioSpec(capability, spec);
   const where = `${capability} via Gradio app ${call.app} ${call.endpoint}`;
   // One deadline for the attempt: waiting for a Space to wake or build spends it too.
@@ -49,11 +49,12 @@ export async function callGradio(capability: MediaCapability, spec: BackendSpec,
       signal: ctx.signal, heartbeat: ctx.heartbeat, where, slot: slotHeldByPreviousAttempt(),
     });
     const file = outputFile(data, call.output, where);
-    await downloadOutput({
+    const { probe } = await downloadOutput({
       url: file.url, origin: conn.origin, outPath: req.outPath, maxBytes: call.maxBytes,
       kind: OUTPUT_KIND[capability], signal: ctx.signal, where, token: huggingFace().token,
     });
     ctx.heartbeat({ stage: 'done', app: call.app });
+    return probe;
   } finally {
     conn.close();
   }

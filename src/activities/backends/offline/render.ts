@@ -3,10 +3,10 @@
 // synthesiser — not the models, and never described as them.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest } from '../backends';
+import type { BackendContext, BackendImpl, GenerateRequest, InterpolateRequest, MusicRequest, UpscaleRequest, Written } from '../backends';
 import type { BackendSpec } from '../../../shared/types';
 import { BROADCAST, SHOT, SHOT_SECONDS } from '../../../shared/types';
-import { RENDER_NICENESS, probe, runFfmpeg, videoSec } from '../../media/ffmpeg';
+import { RENDER_NICENESS, probe, runFfmpeg, videoSec, type FfmpegReport, type ProbeResult } from '../../media/ffmpeg';
 import { captionLines, lookFor } from './look';
 import { musicFor } from './music';
 import { fontFileFromEnv } from '../../../config/media';
@@ -33,6 +33,22 @@ const lossless = (ctx: BackendContext) => (ctx.compactOutput ? LOSSLESS_COMPACT 
 /** File extension of what each offline step writes (activities/episode/episode.ts names the files). */
 export const OFFLINE_OUTPUT_EXT = { video: 'mkv', upscale: 'mkv', interpolate: 'mkv' } as const;
 
+/**
+ * What a render wrote, as its ffmpeg reported it: the codec, size, pixel format and rate its arguments set,
+ * and the frames it counted. The step's check takes this instead of an ffprobe start (backends.ts,
+ * Written); test/offline-backend.test.ts holds it equal to what ffprobe reads. Nothing when a number is
+ * missing: the activity probes the file.
+ */
+function writtenVideo(ctx: BackendContext, size: { width: number; height: number } | undefined, fps: number | undefined, report: FfmpegReport): Written {
+  if (!size || !fps || !(fps > 0) || !report.frames) return undefined;
+  const durationSec = report.frames / fps;
+  return {
+    formatName: 'matroska,webm',
+    durationSec,
+    video: { codec: ctx.compactOutput ? 'utvideo' : 'rawvideo', width: size.width, height: size.height, fps, pixFmt: 'yuv420p', frames: report.frames, durationSec },
+  } satisfies ProbeResult;
+}
+
 function progress(ctx: BackendContext, what: string, expectedSec: number) {
   return {
     signal: ctx.signal,
@@ -54,7 +70,7 @@ function captionFilter(fontSize: number): string {
   return `drawtext=fontfile=${FONT_FILE}:textfile=${CAPTION_FILE}:expansion=none:fontcolor=white:fontsize=${fontSize}:line_spacing=3:box=1:boxcolor=black@0.55:boxborderw=6:x=10:y=h-th-12`;
 }
 
-export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<void> {
+export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<Written> {
   const look = lookFor(req.prompt, req.seed);
   const { width: w, height: h, fps, frames } = SHOT;
   // Render larger than the frame and crop a moving window: the "camera" pans across the pattern.
@@ -71,17 +87,20 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
     captionFilter(13),
     'setsar=1',
   ].join(',');
-  await runFfmpeg(
+  const report = await runFfmpeg(
     ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, SHOT_SECONDS), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...lossless(ctx), ...BITEXACT, req.outPath],
     { ...progress(ctx, 'render', SHOT_SECONDS), cwd: ctx.scratchDir },
   );
+  return writtenVideo(ctx, SHOT, fps, report);
 }
 
-export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<void> {
-  await runFfmpeg(
+/** The scaler keeps every frame and its time: the output lasts `inSec` too, at the input's rate. */
+export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<Written> {
+  const report = await runFfmpeg(
     ['-i', req.inPath, '-vf', `scale=${BROADCAST.width}:${BROADCAST.height}:flags=lanczos,setsar=1`, '-an', ...lossless(ctx), ...BITEXACT, req.outPath],
-    progress(ctx, 'upscale', SHOT_SECONDS),
+    progress(ctx, 'upscale', req.inSec ?? SHOT_SECONDS),
   );
+  return writtenVideo(ctx, BROADCAST, req.inSec && report.frames ? report.frames / req.inSec : undefined, report);
 }
 
 /**
@@ -90,28 +109,31 @@ export async function upscaleOffline(_spec: BackendSpec, req: UpscaleRequest, ct
  * filter, two orders of magnitude cheaper, for slow machines and quick tests. Frames that fall on an input frame are
  * that frame, bit for bit, in both modes.
  */
-export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<void> {
+export async function interpolateOffline(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<Written> {
   const interpolate = spec.mode === 'blend'
     ? `framerate=fps=${req.fps}:interp_start=0:interp_end=255:scene=100`
     : `minterpolate=fps=${req.fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none`;
   const inSec = req.inSec || await probe(req.inPath, ctx.signal).then(videoSec) || SHOT_SECONDS;
-  await runFfmpeg(
+  const report = await runFfmpeg(
     // Both stop short of the last input frame's end: hold two more frames, then cut at the input's
     // length, so a 3-s shot stays 3 s (72 frames at 24 fps).
     ['-i', req.inPath, '-vf', `tpad=stop_mode=clone:stop=2,${interpolate},trim=end=${inSec},setsar=1`, '-an', ...lossless(ctx), ...BITEXACT, req.outPath],
     progress(ctx, 'interpolate', inSec),
   );
+  return writtenVideo(ctx, req.inSize, req.fps, report);
 }
 
-export async function composeOfflineMusic(_spec: BackendSpec, req: MusicRequest, ctx: BackendContext): Promise<void> {
+export async function composeOfflineMusic(_spec: BackendSpec, req: MusicRequest, ctx: BackendContext): Promise<Written> {
   const m = musicFor(req.description, req.seed);
   // aevalsrc evaluates both expressions per sample: at half the broadcast rate (the score's highest
   // partial is under 600 Hz), resampled, it costs 0.47 against 0.78 CPU-s per 9 s.
-  await runFfmpeg(
+  const { outSec } = await runFfmpeg(
     ['-f', 'lavfi', '-i', `aevalsrc=exprs='${m.left}|${m.right}':s=${BROADCAST.audioRate / 2}:d=${req.durationSec.toFixed(3)}`,
-      '-af', `aresample=${BROADCAST.audioRate},afade=t=in:d=0.5,areverse,afade=t=in:d=1,areverse`, '-c:a', 'pcm_s16le', ...BITEXACT, '-f', 'wav', req.outPath],
+      '-af', `aresample=${BROADCAST.audioRate},afade=t=in:d=0.5,areverse,afade=t=in:d=1,areverse`, '-c:a', 'pcm_s16le', '-ac', '2', ...BITEXACT, '-f', 'wav', req.outPath],
     progress(ctx, 'music', req.durationSec),
   );
+  if (!(outSec > 0)) return undefined;
+  return { formatName: 'wav', durationSec: outSec, audio: { codec: 'pcm_s16le', sampleRate: BROADCAST.audioRate, channels: 2, durationSec: outSec } } satisfies ProbeResult;
 }
 
 export const offlineBackend: BackendImpl = {
