@@ -26,7 +26,7 @@ export async function cpuShare(pid: number, seconds: number): Promise<number | n
 
 interface ProcStat { pid: number; comm: string; ppid: number; own: number; reaped: number }
 
-function readStat(pid: number): ProcStat | null {
+export function readStat(pid: number): ProcStat | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));

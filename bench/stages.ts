@@ -12,20 +12,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendContext } from '../src/activities/backends/backends';
 import { runFfmpeg, probe } from '../src/activities/media/ffmpeg';
+import { launch, launcherPid } from '../src/activities/media/launcher';
+import { machineBusySec, readStat } from './processCpu';
+import { spawn } from 'node:child_process';
 import { muxEpisodeFiles } from '../src/activities/media/mux';
 import { offlineBackend } from '../src/activities/backends/offline/index';
 import { OFFLINE_OUTPUT_EXT } from '../src/activities/backends/offline/render';
 import { writeOfflineShotList } from '../src/activities/backends/shotlist/offline';
 import type { EpisodeManifest } from '../src/shared/types';
 
-const TICKS_PER_SEC = 100; // USER_HZ on Linux
-
-/** CPU seconds used so far by this process's waited-for children (cutime + cstime). */
+/**
+ * CPU seconds used so far by the ffmpeg and ffprobe runs this process started: they are children of the
+ * launcher (src/activities/media/launcher.ts), which is counted with them, plus any it started itself.
+ */
 export function childCpuSec(): number {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command name: field 3 is fields[0]; cutime and cstime are fields 16 and 17.
-  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SEC;
+  const l = launcherPid();
+  const launcher = l ? readStat(l) : null;
+  return (readStat(process.pid)?.reaped ?? 0) + (launcher ? launcher.own + launcher.reaped : 0);
 }
 
 interface Cost { cpu: number; wall: number }
@@ -122,7 +125,29 @@ export async function main(): Promise<StagesBenchResult> {
   for (const [name, c] of [['before', before], ['after', after]] as const) {
     console.log(`  ${name}: ${(total(c, 'cpu') / episodeSec).toFixed(2)} CPU-s per s of episode → at most ${(episodeSec * cores / total(c, 'cpu')).toFixed(2)} s of episode per s on ${cores} cores with nothing else running`);
   }
+  await startCost();
   return { before, after, episodeSec, episodes };
+}
+
+/**
+ * What one ffmpeg/ffprobe start costs the machine (CPU, from /proc/stat): forked by a process as large as a
+ * worker running every role (~350 MB resident), as child_process does, against through the launcher.
+ */
+async function startCost(): Promise<void> {
+  const n = 40;
+  const perStart = async (start: () => Promise<unknown>) => {
+    const b0 = machineBusySec();
+    for (let i = 0; i < n; i++) await start();
+    return (machineBusySec() - b0) / n * 1000;
+  };
+  const ballast = Array.from({ length: 300 }, () => Buffer.alloc(1 << 20, 1));
+  const rss = process.memoryUsage().rss / 2 ** 20;
+  const direct = () => new Promise((resolve) => spawn('ffprobe', ['-version'], { stdio: 'ignore' }).on('close', resolve));
+  const launched = () => launch('ffprobe', ['-version']);
+  const [a, b] = [await perStart(direct), await perStart(launched)];
+  const [a2, b2] = [await perStart(direct), await perStart(launched)];
+  console.log(`start cost of an ffprobe run, machine CPU: forked from this ${rss.toFixed(0)}-MB process ${((a + a2) / 2).toFixed(1)} ms, through the launcher ${((b + b2) / 2).toFixed(1)} ms (${n}×2 each, interleaved)`);
+  ballast.length = 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

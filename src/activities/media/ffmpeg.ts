@@ -1,7 +1,6 @@
-// The one place ffmpeg and ffprobe are run: argument arrays only, the activity's cancellation signal
-// kills the child, and `-progress` output becomes heartbeats.
-import { execa } from 'execa';
-import os from 'node:os';
+// The one place ffmpeg and ffprobe are run: argument arrays only, started by the launcher process
+// (launcher.ts), the activity's cancellation signal kills the child, and `-progress` output becomes heartbeats.
+import { launch } from './launcher';
 
 export interface FfmpegRun {
   signal?: AbortSignal;
@@ -31,44 +30,32 @@ export interface FfmpegReport {
 }
 
 export async function runFfmpeg(args: string[], run: FfmpegRun = {}): Promise<FfmpegReport> {
-  const child = execa('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
-    cancelSignal: run.signal,
-    cwd: run.cwd,
-    forceKillAfterDelay: 2_000,
-    reject: false,
-    stripFinalNewline: true,
-    buffer: { stdout: false, stderr: true },
-  });
-  if (run.niceness && child.pid) {
-    try {
-      os.setPriority(child.pid, run.niceness);
-    } catch {
-      // Not allowed here (a container without the capability): it runs at normal priority.
-    }
-  }
   let outSec = 0;
   let frames: number | undefined;
   let speed: string | undefined;
-  child.stdout?.setEncoding('utf8');
   let pending = '';
-  child.stdout?.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const [k, v] = line.split('=');
-      if (k === 'out_time_us' && /^\d+$/.test(v)) outSec = Number(v) / 1e6;
-      else if (k === 'frame' && /^\d+$/.test(v)) frames = Number(v);
-      else if (k === 'speed') speed = v.trim();
-      else if (k === 'progress') {
-        run.onProgress?.({ outSec, speed, fraction: run.expectedSec ? Math.min(1, outSec / run.expectedSec) : undefined });
+  const r = await launch('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
+    signal: run.signal,
+    cwd: run.cwd,
+    niceness: run.niceness,
+    onStdout(chunk) {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const [k, v] = line.split('=');
+        if (k === 'out_time_us' && /^\d+$/.test(v)) outSec = Number(v) / 1e6;
+        else if (k === 'frame' && /^\d+$/.test(v)) frames = Number(v);
+        else if (k === 'speed') speed = v.trim();
+        else if (k === 'progress') {
+          run.onProgress?.({ outSec, speed, fraction: run.expectedSec ? Math.min(1, outSec / run.expectedSec) : undefined });
+        }
       }
-    }
+    },
   });
-  const r = await child;
-  if (r.isCanceled) throw new Error('ffmpeg was cancelled');
+  if (r.canceled) throw new Error('ffmpeg was cancelled');
   if (r.exitCode !== 0) {
-    const tail = String(r.stderr ?? '').split('\n').slice(-6).join(' | ');
+    const tail = r.error ?? r.stderr.trimEnd().split('\n').slice(-6).join(' | ');
     throw new Error(`ffmpeg failed (exit ${r.exitCode ?? r.signal}): ${tail}`);
   }
   return { ...(frames !== undefined ? { frames } : {}), outSec };
@@ -109,11 +96,9 @@ function hexOfDump(dump: string | undefined): string {
  */
 export async function probe(file: string, signal?: AbortSignal, opts: { air?: boolean } = {}): Promise<ProbeResult> {
   const air = opts.air ? ['-show_data', '-show_entries', 'packet=stream_index,pts_time', '-read_intervals', '%+1'] : [];
-  const r = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...air, file], {
-    cancelSignal: signal,
-    reject: false,
-  });
-  if (r.exitCode !== 0) throw new Error(`not readable media (${file}): ${String(r.stderr).trim().split('\n').pop()}`);
+  const r = await launch('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...air, file], { signal });
+  if (r.canceled) throw new Error('ffprobe was cancelled');
+  if (r.exitCode !== 0) throw new Error(`not readable media (${file}): ${r.error ?? r.stderr.trim().split('\n').pop()}`);
   const j = JSON.parse(String(r.stdout));
   const v = (j.streams ?? []).find((s: any) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   const a = (j.streams ?? []).find((s: any) => s.codec_type === 'audio');
@@ -155,9 +140,10 @@ export interface Loudness {
  * of loudnorm's 192-kHz second pass (bench/stages.ts).
  */
 export async function measureLoudness(file: string, filter: string, signal?: AbortSignal): Promise<Loudness | undefined> {
-  const r = await execa('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-i', file, '-vn', '-af', `${filter},ebur128=peak=true`, '-f', 'null', '-'], { cancelSignal: signal, reject: false });
-  if (r.exitCode !== 0) throw new Error(`loudness measurement failed: ${String(r.stderr).split('\n').slice(-3).join(' | ')}`);
-  const summary = String(r.stderr).slice(String(r.stderr).lastIndexOf('Summary:'));
+  const r = await launch('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', '-i', file, '-vn', '-af', `${filter},ebur128=peak=true`, '-f', 'null', '-'], { signal });
+  if (r.canceled) throw new Error('the loudness measurement was cancelled');
+  if (r.exitCode !== 0) throw new Error(`loudness measurement failed: ${r.error ?? r.stderr.split('\n').slice(-3).join(' | ')}`);
+  const summary = r.stderr.slice(r.stderr.lastIndexOf('Summary:'));
   const i = Number(/I:\s*(-?[\d.]+|-inf) LUFS/.exec(summary)?.[1]);
   const tp = Number(/Peak:\s*(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1]);
   // Silence measures as -70 LUFS (the gate) or -inf: nothing to normalise.
