@@ -1,10 +1,11 @@
 // Starts ffmpeg and ffprobe through a small, long-lived launcher process (launcherChild.cjs) instead of
-// from the worker itself. Node's child_process forks on Linux (libuv, up to v1.x: nodejs/node#14917,
-// libuv/libuv#3520), and a fork copies the page tables of the whole forking process: from the worker
-// (~350 MB resident: two workflow threads, the Temporal core, the web server) a start cost ~36 ms of CPU
-// and blocked the event loop for it; from the ~40-MB launcher, ~3 ms (bench/stages.ts, "start cost").
-// An episode starts ~15 of them. No maintained package does this (posix_spawn bindings are abandoned),
-// so it is written here: one IPC channel, one message per start, stop and exit, output relayed as it comes.
+// from the worker itself. Node's child_process forks on Linux (libuv: nodejs/node#14917, libuv/libuv#3520),
+// and a fork copies the page tables of the whole forking process, whose resident size is the worker's
+// (~350 MB with every role: two workflow threads, the Temporal core, the web server): each start cost
+// ~25 ms more CPU than from the ~40-MB launcher (bench/stages.ts prints it: 158 against 133 ms per ffprobe
+// start from a 390-MB process), and blocked the event loop meanwhile. An episode starts ~15 of them.
+// Node offers no other way to start a process (no posix_spawn or vfork option), so it is written here: one IPC
+// channel, one message per start, stop and exit, stdout relayed as it comes.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
