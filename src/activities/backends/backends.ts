@@ -31,8 +31,8 @@ export interface MusicRequest { description: string; durationSec: number; seed: 
 /**
  * What a backend wrote, when it already knows (a ProbeResult): the offline renderers from ffmpeg's own
  * report of the frames it wrote at the size and rate they set, a Gradio call from the probe its download
- * ran. The activity checks that description instead of starting ffprobe again (~0.08 CPU-s a start, its
- * ~200 libraries: 10 per episode). `void`: the activity probes the file.
+ * ran. The activity checks that description instead of starting ffprobe again (~0.13 CPU-s of the machine
+ * a start, its ~200 libraries: bench/stages.ts; 10 per offline episode). `void`: the activity probes the file.
  */
 export type Written = ProbeResult | void;
 

@@ -36,6 +36,8 @@ export interface Launched {
 }
 
 interface Pending {
+  /** The launcher it was sent to: one that dies fails only its own runs. */
+  via: ChildProcess;
   stdout: string;
   onStdout?(chunk: string): void;
   settle(exit: { code: number | null; signal: string | null; error?: string }, stderr: string): void;
@@ -62,7 +64,7 @@ function launcherProcess(): ChildProcess {
   });
   const lost = () => {
     if (launcher === child) launcher = undefined;
-    for (const p of [...pending.values()]) p.settle({ code: null, signal: null, error: 'the launcher process exited while it ran' }, '');
+    for (const p of [...pending.values()]) if (p.via === child) p.settle({ code: null, signal: null, error: 'the launcher process exited while it ran' }, '');
   };
   child.on('exit', lost);
   child.on('error', lost);
@@ -95,10 +97,11 @@ export function launch(cmd: string, args: string[], o: LaunchOptions = {}): Prom
     const child = launcherProcess();
     const stop = () => {
       canceled = true;
-      child.send({ id, kill: 'SIGTERM' });
+      if (child.connected) child.send({ id, kill: 'SIGTERM' });
       killTimer = setTimeout(() => child.connected && child.send({ id, kill: 'SIGKILL' }), o.forceKillAfterMs ?? 2_000);
     };
     const entry: Pending = {
+      via: child,
       stdout: '',
       onStdout: o.onStdout,
       settle(exit, stderr) {

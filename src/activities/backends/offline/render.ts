@@ -36,7 +36,7 @@ export const OFFLINE_OUTPUT_EXT = { video: 'mkv', upscale: 'mkv', interpolate: '
 /**
  * What a render wrote, as its ffmpeg reported it: the codec, size, pixel format and rate its arguments set,
  * and the frames it counted. The step's check takes this instead of an ffprobe start (backends.ts,
- * Written); test/offline-backend.test.ts holds it equal to what ffprobe reads. Nothing when a number is
+ * Written); test/offline.test.ts holds it equal to what ffprobe reads. Nothing when a number is
  * missing: the activity probes the file.
  */
 function writtenVideo(ctx: BackendContext, size: { width: number; height: number } | undefined, fps: number | undefined, report: FfmpegReport): Written {
