@@ -1,6 +1,8 @@
 // Seconds per production stage, before and after the lossless intermediates (printed, no assertions):
 // one episode of 3 shots (the default channel), each stage run alone, measured as the CPU time of its
-// ffmpeg children (from /proc/self/stat: load-insensitive on a shared machine) and as wall time.
+// ffmpeg runs (from /proc: the launcher's and what it reaped; load-insensitive on a shared machine) and as
+// wall time. Then the machine CPU one ffprobe start costs, forked from a worker-sized process and through
+// the launcher.
 // "before" replays the offline renderers' and the mux's ffmpeg commands as they were at commit 24a41e6
 // (x264 intermediates at every step, loudnorm measured by loudnorm); "after" calls today's code.
 // Run alone: node --import tsx bench/stages.ts   (STAGES_EPISODES=1)
