@@ -10,14 +10,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./launcherChild.cjs', import.meta.url));
+/** How long a stopped run may take to finish its output before it is killed. */
+const FORCE_KILL_AFTER_MS = 2_000;
 
 export interface LaunchOptions {
   cwd?: string;
   /** Niceness (0–19) of the started process. */
   niceness?: number;
-  /** Aborting stops the process: SIGTERM, then SIGKILL after `forceKillAfterMs` (default 2 s). */
+  /** Aborting stops the process: SIGTERM, then SIGKILL after FORCE_KILL_AFTER_MS. */
   signal?: AbortSignal;
-  forceKillAfterMs?: number;
   /** Each stdout chunk as it comes (the result then holds no stdout). */
   onStdout?(chunk: string): void;
 }
@@ -98,7 +99,7 @@ export function launch(cmd: string, args: string[], o: LaunchOptions = {}): Prom
     const stop = () => {
       canceled = true;
       if (child.connected) child.send({ id, kill: 'SIGTERM' });
-      killTimer = setTimeout(() => child.connected && child.send({ id, kill: 'SIGKILL' }), o.forceKillAfterMs ?? 2_000);
+      killTimer = setTimeout(() => child.connected && child.send({ id, kill: 'SIGKILL' }), FORCE_KILL_AFTER_MS);
     };
     const entry: Pending = {
       via: child,
