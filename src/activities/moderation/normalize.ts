@@ -1,58 +1,84 @@
-// Folds a text into the form the local rules match against, so the usual evasions collapse onto the plain
-// word: fullwidth and other compatibility forms (NFKC), zero-width and other invisible characters, accents
-// and other combining marks, mixed case, look-alike Cyrillic/Greek letters and common digit/symbol swaps.
-// The text is then cut into tokens (runs of letters and digits); each gap between tokens remembers whether it
-// held whitespace ("hard", a word break) or only punctuation ("soft", as in `s.e.x` or `s-e-x`), which
-// is what lets the matcher undo `S.e x` without gluing ordinary words like "pen is" together.
-// Hand-written: the npm confusable/leet packages either pull in large tables for every script or do not
-// keep the word boundaries we need; this covers the evasions the issue names, and tests pin them.
+// Turns a text into the cells the local rules match against: the skeleton (shared/skeleton.ts: NFKC,
+// invisible characters, accents, case, Unicode's confusables) cut into tokens, each character a cell that
+// knows which letters it may be (a letter is itself; `1`, `!` and `|` may be i or l; `*` any letter).
+// Symbols at a token's edges are kept but marked, so the matcher may read them as letters (`$ex`) or
+// as punctuation (`kill!`). Each gap between tokens remembers whether it held whitespace ("hard", a word
+// break) or only punctuation ("soft", as in `s.e.x` or `s-e-x`).
+import { STAND_INS, charKind, foldChars } from '../../shared/skeleton';
 
-/** Letters people swap in to dodge filters; only used for matching, never shown. */
-const LOOK_ALIKES: Record<string, string> = {
-  // Cyrillic
-  'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'к': 'k',
-  // Greek
-  'α': 'a', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x',
-  // digits and symbols
-  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's',
-};
+export interface Cell {
+  /** The letter it most likely is (a digit in a number stays a digit; `*` for a wildcard). */
+  ch: string;
+  /** Every letter it may stand for; '*' = any. */
+  alts: string;
+  /** A symbol standing in for a letter: optional at a token's edges. */
+  sym: boolean;
+  tok: number;
+}
 
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
-const MARKS = /\p{M}/gu;
-const TOKEN_CHAR = /[\p{L}\p{N}]/u;
-const SPACE = /[\s\p{Z}]/u;
+export interface Token {
+  start: number;
+  /** Exclusive. */
+  end: number;
+  /** The token without symbols at its edges: [coreStart, coreEnd). */
+  coreStart: number;
+  coreEnd: number;
+  /** The core's letters (cells' `ch`). */
+  core: string;
+}
 
 export interface Folded {
-  tokens: string[];
+  cells: Cell[];
+  tokens: Token[];
   /** hard[k] is true when whitespace separates tokens k and k+1. */
   hard: boolean[];
-  /** The tokens joined by single spaces: what `/regex/` blocklist lines are tested against. */
+  /** The tokens' cores joined by single spaces: what `/regex/` blocklist lines are tested against. */
   spaced: string;
 }
 
-export function foldChars(text: string): string {
-  const s = text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().normalize('NFD').replace(MARKS, '');
-  let out = '';
-  for (const ch of s) out += LOOK_ALIKES[ch] ?? ch;
-  return out;
-}
+const isDigit = (c: string) => c >= '0' && c <= '9';
 
 export function fold(text: string): Folded {
-  const tokens: string[] = [];
+  const cells: Cell[] = [];
+  const tokens: Token[] = [];
   const hard: boolean[] = [];
-  let current = '';
+  let run: string[] = [];
   let gapHasSpace = false;
-  for (const ch of foldChars(text)) {
-    if (TOKEN_CHAR.test(ch)) {
-      if (!current && tokens.length) hard.push(gapHasSpace);
-      current += ch;
-      gapHasSpace = false;
-    } else {
-      if (current) tokens.push(current);
-      current = '';
-      if (SPACE.test(ch)) gapHasSpace = true;
+  const flush = () => {
+    // `*` stands for a letter inside a word (`f*ck`), but at its edges it is emphasis (`*kind*`).
+    let chars = run;
+    run = [];
+    while (chars[0] === '*') chars = chars.slice(1);
+    while (chars.at(-1) === '*') chars = chars.slice(0, -1);
+    let a = 0;
+    let b = chars.length;
+    while (a < b && charKind(chars[a]) !== 'letter') a++;
+    while (b > a && charKind(chars[b - 1]) !== 'letter') b--;
+    if (a === b) return; // only symbols: punctuation after all
+    const number = chars.slice(a, b).every(isDigit);
+    const tok = tokens.length;
+    const start = cells.length;
+    for (const c of chars) {
+      const stand = STAND_INS[c];
+      if (!stand || number) cells.push({ ch: c, alts: c, sym: false, tok });
+      else cells.push({ ch: stand[0], alts: isDigit(c) ? c + stand : stand, sym: !isDigit(c), tok });
     }
+    if (tok > 0) hard.push(gapHasSpace);
+    gapHasSpace = false;
+    tokens.push({
+      start, end: cells.length, coreStart: start + a, coreEnd: start + b,
+      core: cells.slice(start + a, start + b).map((c) => c.ch).join(''),
+    });
+  };
+  for (const ch of foldChars(text)) {
+    const kind = charKind(ch);
+    if (kind === 'letter' || kind === 'stand-in') {
+      run.push(ch);
+      continue;
+    }
+    flush();
+    if (kind === 'space') gapHasSpace = true;
   }
-  if (current) tokens.push(current);
-  return { tokens, hard, spaced: tokens.join(' ') };
+  flush();
+  return { cells, tokens, hard, spaced: tokens.map((t) => t.core).join(' ') };
 }

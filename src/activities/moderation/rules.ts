@@ -1,17 +1,41 @@
 // The local rules: the shipped terms plus the operator's WEBTV_BLOCKLIST file, and the matcher.
-// A term matches a run of tokens whose letters, joined, spell it exactly (a plural "s" allowed), so word
-// boundaries hold ("therapist" does not contain "rapist", "Essex" does not contain "sex"). Inside the run,
-// punctuation gaps (`s.e.x`, `s-e-x`) and gaps next to a single letter (`s e x`, `S.e x`) are undone;
-// a whitespace gap between two real words only counts where the term itself has a word break, so
-// "a pen is on the desk" stays clean while "kill   yourself" does not.
+// Texts and terms are folded to their skeleton (normalize.ts); a term is found where a run of cells spells
+// it, with these allowances, each aimed at an evasion people use:
+// - a cell may be any letter it can stand for (`k1ll`, `f*ck`, `sh!t`), and may repeat (`fuuuck`);
+// - the run may cross punctuation (`s.e.x`) and whitespace (`mur der`, a line break), but a term spelled
+//   across whitespace by ordinary words only counts where the term itself has a space ("a pen is" is
+//   clean, "kill   yourself" is not);
+// - it starts at a word's start (or after a compounding word: `neonazi`) and ends at its end, or before
+//   an inflection (`murderers`, `raping`) or a compounding word (`pornstar`). So "therapist", "Essex" and
+//   "Scunthorpe" stay clean: the term is not a whole morpheme there. Known innocent words are allowed.
+// Also refused: texts whose display is manipulated (bidi controls, piles of combining marks), whatever they say.
 import fs from 'node:fs';
-import { fold, foldChars, type Folded } from './normalize';
+import { displayTrickProblem, foldChars } from '../../shared/skeleton';
+import { fold, type Cell, type Folded } from './normalize';
+import { ALLOWED_PHRASES, ALLOWED_WORDS, COMMON_WORDS, COMPOUND_HEADS, COMPOUND_TAILS, E_DROP_SUFFIXES, SUFFIXES } from './lexicon';
 import { CATEGORIES, SHIPPED_TERMS, type LocalCategory } from './shippedTerms';
 
 /** Category of blocklist lines that do not name one. */
 export const BLOCKLIST_CATEGORY = 'blocklist';
+/** Category of texts that hide or scramble what they show (bidi controls, combining-mark piles). */
+export const DISPLAY_TRICK_CATEGORY = 'display-trick';
 
-interface Term { category: string; breaks: Set<number> }
+interface Term {
+  category: string;
+  /** Where the (collapsed) term has a word break. */
+  breaks: Set<number>;
+  /** Repeated letters were collapsed (`kill` → `kil`), as they are in the text's pieces when checked. */
+  collapsed: boolean;
+  /** This is the term without its final e: it must go on with an ending like -ing (`raping`). */
+  eDrop: boolean;
+}
+
+interface Node {
+  id: number;
+  ch: string;
+  next: Map<string, Node>;
+  terms: Term[];
+}
 
 export interface LocalRules {
   /** The categories the text falls into; empty when it is clean. */
@@ -20,46 +44,147 @@ export interface LocalRules {
 
 export class BlocklistError extends Error {}
 
+const collapseRuns = (s: string) => s.replace(/(\D)\1+/gu, '$1');
+
+/** The term's letters and word breaks: repeated letters collapsed, unless that would leave fewer than 3 (`xxx`). */
+function termShape(term: string): { letters: string; breaks: number[]; collapsed: boolean } | undefined {
+  const pieces = fold(term).tokens.map((t) => t.core);
+  if (!pieces.join('')) return undefined;
+  const collapsed = collapseRuns(pieces.join('')).length >= 3;
+  const parts = collapsed ? pieces.map(collapseRuns) : pieces;
+  const breaks: number[] = [];
+  let at = 0;
+  for (let k = 0; k < parts.length - 1; k++) breaks.push((at += parts[k].length));
+  return { letters: parts.join(''), breaks, collapsed };
+}
+
 export function compileRules(extra: { terms: { category: string; term: string }[]; patterns: { category: string; re: RegExp }[] } = { terms: [], patterns: [] }): LocalRules {
-  const terms = new Map<string, Term[]>();
-  let longest = 0;
+  let ids = 0;
+  const root: Node = { id: ids++, ch: '', next: new Map(), terms: [] };
+  const insert = (letters: string, term: Term) => {
+    let node = root;
+    for (const ch of letters) {
+      let child = node.next.get(ch);
+      if (!child) node.next.set(ch, (child = { id: ids++, ch, next: new Map(), terms: [] }));
+      node = child;
+    }
+    node.terms.push(term);
+  };
   const add = (category: string, term: string) => {
-    const f = fold(term);
-    const joined = f.tokens.join('');
-    const breaks = new Set<number>();
-    let at = 0;
-    for (let k = 0; k < f.tokens.length - 1; k++) breaks.add((at += f.tokens[k].length));
-    terms.set(joined, [...(terms.get(joined) ?? []), { category, breaks }]);
-    longest = Math.max(longest, joined.length + 1);
+    const shape = termShape(term);
+    if (!shape) return;
+    const breaks = new Set(shape.breaks);
+    insert(shape.letters, { category, breaks, collapsed: shape.collapsed, eDrop: false });
+    if (shape.letters.length > 3 && shape.letters.endsWith('e')) insert(shape.letters.slice(0, -1), { category, breaks, collapsed: shape.collapsed, eDrop: true });
   };
   for (const c of CATEGORIES) for (const t of SHIPPED_TERMS[c]) add(c, t);
   for (const t of extra.terms) add(t.category, t.term);
+  const allowedPhrases = ALLOWED_PHRASES.map((p) => fold(p).tokens.map((t) => t.core));
 
   return {
     check(text: string): string[] {
+      if (displayTrickProblem(text)) return [DISPLAY_TRICK_CATEGORY];
       const f = fold(text);
-      const found = new Set<string>();
-      for (const c of matchTerms(f, terms, longest)) found.add(c);
+      const found = matchTerms(f, root, ids, allowedRanges(f, allowedPhrases));
       for (const p of extra.patterns) if (p.re.test(f.spaced)) found.add(p.category);
       return [...found];
     },
   };
 }
 
-function matchTerms(f: Folded, terms: Map<string, Term[]>, longest: number): string[] {
-  const found: string[] = [];
-  const { tokens, hard } = f;
-  for (let i = 0; i < tokens.length; i++) {
-    let joined = '';
-    const strictBreaks: number[] = [];
-    for (let j = i; j < tokens.length && joined.length + tokens[j].length <= longest; j++) {
-      if (j > i && hard[j - 1] && tokens[j - 1].length > 1 && tokens[j].length > 1) strictBreaks.push(joined.length);
-      joined += tokens[j];
-      for (const key of joined.endsWith('s') ? [joined, joined.slice(0, -1)] : [joined]) {
-        for (const t of terms.get(key) ?? []) {
-          if (strictBreaks.every((b) => t.breaks.has(b))) found.push(t.category);
+/** Token ranges [first, last] covered by an allowed phrase. */
+function allowedRanges(f: Folded, phrases: string[][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const words of phrases) {
+    for (let k = 0; k + words.length <= f.tokens.length; k++) {
+      if (words.every((w, j) => f.tokens[k + j].core === w)) out.push([k, k + words.length - 1]);
+    }
+  }
+  return out;
+}
+
+const covers = (cell: Cell, ch: string) => cell.alts === '*' || cell.alts.includes(ch);
+
+function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, number][]): Set<string> {
+  const { cells, tokens, hard } = f;
+  const found = new Set<string>();
+  const lettersOf = (a: number, b: number) => {
+    let s = '';
+    for (let k = a; k < b; k++) s += cells[k].ch;
+    return s;
+  };
+
+  const accept = (start: number, end: number, term: Term) => {
+    if (found.has(term.category)) return;
+    const first = cells[start].tok;
+    const last = cells[end].tok;
+    const endTok = tokens[last];
+    const rest = end + 1 >= endTok.coreEnd ? '' : lettersOf(end + 1, endTok.coreEnd);
+    const restOk = term.eDrop
+      ? E_DROP_SUFFIXES.has(rest)
+      : rest === '' || SUFFIXES.has(rest) || COMPOUND_TAILS.has(rest) || COMPOUND_TAILS.has(rest.replace(/e?s$/, ''));
+    if (!restOk) return;
+    if (first === last && ALLOWED_WORDS.has(tokens[first].core)) return;
+    if (allowed.some(([a, b]) => a <= first && last <= b)) return;
+    if (first !== last) {
+      let crossesSpace = false;
+      for (let k = first; k < last; k++) crossesSpace ||= hard[k];
+      if (crossesSpace) {
+        const pieces: string[] = [];
+        for (let k = first; k <= last; k++) {
+          const t = tokens[k];
+          pieces.push(lettersOf(Math.max(t.coreStart, start), Math.min(t.coreEnd, end + 1)));
+        }
+        if (pieces.every((p) => COMMON_WORDS.has(p))) {
+          // Ordinary words side by side: only where the term itself breaks, between the same pieces.
+          let at = 0;
+          for (let k = 0; k < pieces.length - 1; k++) {
+            at += (term.collapsed ? collapseRuns(pieces[k]) : pieces[k]).length;
+            if (hard[first + k] && !term.breaks.has(at)) return;
+          }
         }
       }
+    }
+    found.add(term.category);
+  };
+
+  const seen = new Set<number>();
+  let start = 0;
+  // Depth-first over (cell, trie node); each pair is visited once per start, so a run of wildcards or a
+  // stretched letter costs at most cells × nodes.
+  const visit = (i: number, node: Node): void => {
+    const key = i * nodeCount + node.id;
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const t of node.terms) accept(start, i, t);
+    let next = i + 1;
+    if (next >= cells.length) return;
+    const tok = tokens[cells[i].tok];
+    // Symbols trailing a word may be punctuation: go on from the next word too.
+    if (next < tok.end && next >= tok.coreEnd && tok.end < cells.length) step(tok.end, node);
+    step(next, node);
+  };
+  const step = (next: number, node: Node): void => {
+    const cell = cells[next];
+    if (node !== root && covers(cell, node.ch)) visit(next, node); // a repeated letter
+    if (cell.alts === '*') {
+      for (const child of node.next.values()) visit(next, child);
+    } else {
+      for (const ch of cell.alts) {
+        const child = node.next.get(ch);
+        if (child) visit(next, child);
+      }
+    }
+  };
+
+  for (const t of tokens) {
+    const starts: number[] = [];
+    for (let k = t.start; k <= t.coreStart; k++) starts.push(k); // leading symbols may be letters (`$ex`) or not
+    for (let k = t.coreStart + 2; k < t.coreEnd; k++) if (COMPOUND_HEADS.has(lettersOf(t.coreStart, k))) starts.push(k);
+    for (const s of starts) {
+      start = s;
+      seen.clear();
+      step(s, root);
     }
   }
   return found;
