@@ -8,6 +8,7 @@ const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['audience', () => import('./audience')],
   ['channels', () => import('./channels')],
   ['store', () => import('./store')],
+  ['moderation', () => import('./moderation')],
 ];
 
 const only = process.argv.slice(2);

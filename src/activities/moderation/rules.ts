@@ -11,7 +11,7 @@
 // Also refused: texts whose display is manipulated (bidi controls, piles of combining marks), whatever they say.
 import fs from 'node:fs';
 import { displayTrickProblem, foldChars } from '../../shared/skeleton';
-import { fold, type Cell, type Folded } from './normalize';
+import { fold, type Folded } from './normalize';
 import { ALLOWED_PHRASES, ALLOWED_WORDS, COMMON_WORDS, COMPOUND_HEADS, COMPOUND_TAILS, E_DROP_SUFFIXES, SUFFIXES } from './lexicon';
 import { CATEGORIES, SHIPPED_TERMS, type LocalCategory } from './shippedTerms';
 
@@ -103,7 +103,11 @@ function allowedRanges(f: Folded, phrases: string[][]): [number, number][] {
   return out;
 }
 
-const covers = (cell: Cell, ch: string) => cell.alts === '*' || cell.alts.includes(ch);
+/** Wildcards (`*`) one match may use: `f**k` yes, a row of stars no. */
+const MAX_WILDCARDS = 2;
+const longest = (words: Iterable<string>) => Math.max(...[...words].map((w) => w.length));
+const MAX_TAIL = longest([...SUFFIXES, ...COMPOUND_TAILS].map((w) => w + 'es'));
+const MAX_HEAD = longest(COMPOUND_HEADS);
 
 function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, number][]): Set<string> {
   const { cells, tokens, hard } = f;
@@ -119,6 +123,7 @@ function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, 
     const first = cells[start].tok;
     const last = cells[end].tok;
     const endTok = tokens[last];
+    if (endTok.coreEnd - end - 1 > MAX_TAIL) return;
     const rest = end + 1 >= endTok.coreEnd ? '' : lettersOf(end + 1, endTok.coreEnd);
     const restOk = term.eDrop
       ? E_DROP_SUFFIXES.has(rest)
@@ -150,41 +155,45 @@ function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, 
 
   const seen = new Set<number>();
   let start = 0;
-  // Depth-first over (cell, trie node); each pair is visited once per start, so a run of wildcards or a
-  // stretched letter costs at most cells × nodes.
-  const visit = (i: number, node: Node): void => {
-    const key = i * nodeCount + node.id;
+  // Depth-first over (cell, trie node, wildcards used); each is visited once per start, so a stretched
+  // letter or a run of symbols costs at most cells × nodes.
+  const visit = (i: number, node: Node, wild: number): void => {
+    const key = (i * nodeCount + node.id) * (MAX_WILDCARDS + 1) + wild;
     if (seen.has(key)) return;
     seen.add(key);
     for (const t of node.terms) accept(start, i, t);
-    let next = i + 1;
+    const next = i + 1;
     if (next >= cells.length) return;
     const tok = tokens[cells[i].tok];
     // Symbols trailing a word may be punctuation: go on from the next word too.
-    if (next < tok.end && next >= tok.coreEnd && tok.end < cells.length) step(tok.end, node);
-    step(next, node);
+    if (next < tok.end && next >= tok.coreEnd && tok.end < cells.length) step(tok.end, node, wild);
+    step(next, node, wild);
   };
-  const step = (next: number, node: Node): void => {
+  const step = (next: number, node: Node, wild: number): void => {
     const cell = cells[next];
-    if (node !== root && covers(cell, node.ch)) visit(next, node); // a repeated letter
     if (cell.alts === '*') {
-      for (const child of node.next.values()) visit(next, child);
-    } else {
-      for (const ch of cell.alts) {
-        const child = node.next.get(ch);
-        if (child) visit(next, child);
-      }
+      // A star is one letter, never a repeat.
+      if (wild < MAX_WILDCARDS) for (const child of node.next.values()) visit(next, child, wild + 1);
+      return;
+    }
+    if (node !== root && cell.alts.includes(node.ch)) visit(next, node, wild); // a repeated letter
+    for (const ch of cell.alts) {
+      const child = node.next.get(ch);
+      if (child) visit(next, child, wild);
     }
   };
 
   for (const t of tokens) {
     const starts: number[] = [];
-    for (let k = t.start; k <= t.coreStart; k++) starts.push(k); // leading symbols may be letters (`$ex`) or not
-    for (let k = t.coreStart + 2; k < t.coreEnd; k++) if (COMPOUND_HEADS.has(lettersOf(t.coreStart, k))) starts.push(k);
+    // Leading symbols may be letters (`$ex`) or not (`"(sex)"`); a few are enough to try.
+    for (let k = Math.max(t.start, t.coreStart - 3); k <= t.coreStart; k++) starts.push(k);
+    for (let k = t.coreStart + 2; k < Math.min(t.coreEnd, t.coreStart + MAX_HEAD + 1); k++) {
+      if (COMPOUND_HEADS.has(lettersOf(t.coreStart, k))) starts.push(k);
+    }
     for (const s of starts) {
       start = s;
       seen.clear();
-      step(s, root);
+      step(s, root, 0);
     }
   }
   return found;
