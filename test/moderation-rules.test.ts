@@ -141,6 +141,18 @@ describe('moderate activity', () => {
     const v = await moderate({ text: theme, source: 'operator' });
     assert.deepEqual(v, { allowed: true, categories: [], textHash: textHash(theme), checkedBy: ['local', 'endpoint'] });
     assert.equal(server.requests.at(-1)!.input, theme);
+    assert.deepEqual(server.requests.at(-1)!.inputs, [theme, 'le cafe d amelie un ete a zurich 東京の夜 nandu'], 'and folded, in the same request');
+    await moderate({ text: 'A kitten, on a skateboard!', source: 'operator' });
+    assert.deepEqual(server.requests.at(-1)!.inputs, ['A kitten, on a skateboard!'], 'only case and punctuation to fold: sent once');
+  });
+
+  test('the endpoint also reads the folded text, so look-alikes that fool it as typed are caught', async () => {
+    const { moderate } = withEndpoint();
+    const text = 'a scene of crսeł7y'; // Armenian u, l with stroke, 7 for t: neither the rules nor the raw text say "cruelty"
+    const v = await moderate({ text, source: 'viewer' });
+    assert.equal(v.allowed, false);
+    assert.deepEqual(v.categories, ['violence']);
+    assert.deepEqual(server.requests.at(-1)!.inputs, [text, 'a scene of cruelty']);
   });
 
   for (const mode of ['error500', 'down'] as const) {

@@ -14,8 +14,11 @@ export type ModerationMode = 'up' | 'error500' | 'down';
 
 export interface FakeModeration {
   baseURL: string;
-  /** Every input received, in order, with the Authorization header it came with. */
-  requests: { input: string; model: string; authorization?: string }[];
+  /**
+   * Every request received, in order, with the Authorization header it came with: `input` is the first
+   * text of the request (the text as typed), `inputs` all of them (an array input gets one result each).
+   */
+  requests: { input: string; inputs: string[]; model: string; authorization?: string }[];
   setMode(mode: ModerationMode): void;
   close(): Promise<void>;
 }
@@ -42,20 +45,24 @@ export async function startFakeModeration(flags: Record<string, string[]> | ((in
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
         return;
       }
-      const { input, model } = JSON.parse(body) as { input: string; model: string };
-      requests.push({ input, model, authorization: req.headers.authorization });
+      const { input, model } = JSON.parse(body) as { input: string | string[]; model: string };
+      const inputs = Array.isArray(input) ? input : [input];
+      requests.push({ input: inputs[0], inputs, model, authorization: req.headers.authorization });
       if (mode === 'error500') {
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'The server had an error', type: 'server_error' } }));
         return;
       }
-      const hit = new Set(flagged(input));
-      const categories = Object.fromEntries(ALL.map((c) => [c, hit.has(c)]));
-      const category_scores = Object.fromEntries(ALL.map((c) => [c, hit.has(c) ? 0.93 : 0.0004]));
-      const category_applied_input_types = Object.fromEntries(ALL.map((c) => [c, ['text']]));
+      const results = inputs.map((text) => {
+        const hit = new Set(flagged(text));
+        const categories = Object.fromEntries(ALL.map((c) => [c, hit.has(c)]));
+        const category_scores = Object.fromEntries(ALL.map((c) => [c, hit.has(c) ? 0.93 : 0.0004]));
+        const category_applied_input_types = Object.fromEntries(ALL.map((c) => [c, ['text']]));
+        return { flagged: hit.size > 0, categories, category_scores, category_applied_input_types };
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
         id: `modr-${requests.length}`,
         model: 'omni-moderation-2024-09-26',
-        results: [{ flagged: hit.size > 0, categories, category_scores, category_applied_input_types }],
+        results,
       }));
     });
   });

@@ -1,8 +1,12 @@
 // The second layer: OpenAI's moderation endpoint (or any server speaking its /v1/moderations shape).
 // Returns the flagged top-level categories ("violence/graphic" counts as "violence"); throws
 // EndpointUnavailable when it cannot give an answer, so the caller applies the fail-closed/open policy.
+// The text goes as typed and, when folding changes more than case and punctuation, also folded (look-alike
+// letters, symbols and digits read as letters: `ｋ1ll уоurself` → `kill yourself`), in the same request:
+// the model reads context, but it can be fooled by the same tricks as the local rules.
 import OpenAI from 'openai';
 import { z } from 'zod';
+import { skeletonWords } from '../../shared/skeleton';
 
 export interface ModerationEndpointSettings {
   apiKey: string;
@@ -24,6 +28,13 @@ const responseSchema = z.object({
   })).min(1),
 });
 
+/** What the endpoint is asked about: the text as typed, then its folded form when that reads differently. */
+export function endpointInputs(text: string): string[] {
+  const folded = skeletonWords(text).join(' ');
+  const plain = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return folded && folded !== plain ? [text, folded] : [text];
+}
+
 export function createModerationEndpoint(settings: ModerationEndpointSettings) {
   // Temporal owns retries of the activity; one quick extra try here rides over a dropped connection.
   const client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: 1, timeout: 15_000 });
@@ -33,7 +44,8 @@ export function createModerationEndpoint(settings: ModerationEndpointSettings) {
     async flaggedCategories(text: string, signal?: AbortSignal): Promise<string[]> {
       let body: unknown;
       try {
-        body = await client.moderations.create({ model: settings.model, input: text }, { signal });
+        const inputs = endpointInputs(text);
+        body = await client.moderations.create({ model: settings.model, input: inputs.length === 1 ? text : inputs }, { signal });
       } catch (err) {
         if (err instanceof OpenAI.APIError && err.status) {
           const retry = Number(err.headers?.get('retry-after'));
