@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SUGGESTIONS_MAX, VOTERS_KEPT_MAX, addSuggestion, applyVotes, banSuggestion, emptySuggestionBox, markVisible, rankedSuggestions,
-  rejectSuggestion, suggestionProblem, takeTopSuggestion, textKey,
+  rejectSuggestion, skeletonKey, suggestionProblem, takeTopSuggestion, textKey,
 } from '../src/shared/suggestions';
 
 const viewer = (n: number) => `viewer-${String(n).padStart(4, '0')}`;
@@ -67,4 +67,26 @@ test('a suggestion remembers at most 500 voters, so the state stays bounded; lat
   assert.equal(box.items[0].voters.length, VOTERS_KEPT_MAX);
   assert.equal(applyVotes(box, votes.slice(0, 10)), 0, 'remembered voters are still refused');
   assert.ok(JSON.stringify(box).length < 12_000, 'one full suggestion is about 10 kB of state');
+});
+
+test('repeats and bans go by the skeleton: look-alike letters, symbols, digits and stretched letters are the same text', () => {
+  const box = boxWith('a lighthouse keeper');
+  for (const text of ['а lіghthоusе kеeeper', 'ᴀ ʟɪɢʜᴛʜᴏᴜꜱᴇ ᴋᴇᴇᴘᴇʀ', 'a l1ghth0use keeper', 'a lighthouse\u200b keeeeper']) {
+    assert.match(suggestionProblem(box, { text, viewer: viewer(2) }) ?? 'accepted', /already suggested/, JSON.stringify(text));
+  }
+  assert.equal(suggestionProblem(box, { text: 'a lighthouse keeper 2', viewer: viewer(2) }), undefined, 'another text');
+
+  banSuggestion(box, 's1');
+  assert.deepEqual(box.bannedTexts, [skeletonKey('a lighthouse keeper')], 'a new ban keeps the skeleton key only');
+  assert.match(suggestionProblem(box, { text: 'A LIGHTHOUSE KEEEPER', viewer: viewer(3) })!, /not accepted/);
+  assert.match(suggestionProblem(box, { text: '🇦 🇱🇮🇬🇭🇹🇭🇴🇺🇸🇪 🇰🇪🇪🇵🇪🇷', viewer: viewer(3) })!, /not accepted/);
+});
+
+test('a ban made before the skeleton key (its first key) still refuses the text; replayed histories keep making such bans', () => {
+  const box = boxWith('penguins on a tram', 'a jazz band of cats');
+  box.bannedTexts = [textKey('a robot gardener')]; // as stored by a channel before the skeleton key
+  assert.match(suggestionProblem(box, { text: 'A Robot  Gardener', viewer: viewer(4) })!, /not accepted/);
+  banSuggestion(box, 's1', false);
+  assert.deepEqual(box.bannedTexts, [textKey('a robot gardener'), textKey('penguins on a tram')]);
+  assert.match(suggestionProblem(box, { text: 'penguins on a tram', viewer: viewer(5) })!, /not accepted/);
 });

@@ -1,6 +1,7 @@
 // Viewers' theme suggestions and their votes, as the channel workflow keeps them: ranking, bounding and
 // de-duplication. Pure and deterministic (the workflow bundle imports it): no clock, no randomness, no I/O.
 import { z } from 'zod';
+import { skeleton } from './skeleton';
 import { themeProblem } from './validation';
 
 export const SUGGESTION_MAX_CHARS = 200;
@@ -33,7 +34,10 @@ export interface Suggestion {
 export interface SuggestionBox {
   items: Suggestion[];
   nextSeq: number;
-  /** Hashes of normalised banned texts (the texts themselves are not kept). */
+  /**
+   * Hashes of banned texts (the texts themselves are not kept): `k2:…` of their skeleton (skeletonKey),
+   * or, for bans made before the skeleton existed, 8 hex digits of textKey.
+   */
   bannedTexts: string[];
   bannedViewers: string[];
   rejected: number;
@@ -62,20 +66,33 @@ export function emptySuggestionBox(): SuggestionBox {
   return { items: [], nextSeq: 1, bannedTexts: [], bannedViewers: [], rejected: 0, votesCounted: 0, taken: 0 };
 }
 
-/**
- * A key that two spellings of one theme share (case, accents, width and spacing folded), hashed with
- * 32-bit FNV-1a so a banned text is not kept in the workflow's state.
- */
-export function textKey(text: string): string {
-  const folded = text.normalize('NFKD').replace(/[\u0300-\u036f\u200b-\u200d\u2060\ufeff]/g, '').toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const fnv1a = (s: string) => {
   let h = 0x811c9dc5;
-  for (let i = 0; i < folded.length; i++) {
-    h ^= folded.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(16).padStart(8, '0');
+};
+
+/**
+ * The first key (case, accents, width and spacing folded), hashed with 32-bit FNV-1a so a banned text is
+ * not kept in the workflow's state. Bans made before skeletonKey are hashes of this: keep it as it is.
+ */
+export function textKey(text: string): string {
+  return fnv1a(text.normalize('NFKD').replace(/[\u0300-\u036f\u200b-\u200d\u2060\ufeff]/g, '').toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ').trim());
 }
+
+/**
+ * The key two spellings of one theme share when they read the same: the skeleton (look-alike letters,
+ * symbols and digits in words, repeated letters, invisible characters; shared/skeleton.ts), hashed.
+ */
+export function skeletonKey(text: string): string {
+  return `k2:${fnv1a(skeleton(text))}`;
+}
+
+const sameText = (a: string, b: string) => skeletonKey(a) === skeletonKey(b) || textKey(a) === textKey(b);
 
 /** Why this suggestion cannot go in the box, as a sentence for the viewer; undefined when it can. */
 export function suggestionProblem(box: SuggestionBox, input: unknown): string | undefined {
@@ -88,9 +105,9 @@ export function suggestionProblem(box: SuggestionBox, input: unknown): string | 
     return `the suggestion is ${text.trim().length} characters long; keep it to ${SUGGESTION_MAX_CHARS} or fewer`;
   }
   if (box.bannedViewers.includes(viewer)) return 'suggestions from this viewer are not accepted on this channel';
-  const key = textKey(text);
-  if (box.bannedTexts.includes(key)) return 'that suggestion is not accepted on this channel';
-  if (box.items.some((s) => textKey(s.text) === key)) return 'that theme is already suggested: vote for it instead';
+  // Bans made before skeletonKey hold textKey hashes: check both.
+  if (box.bannedTexts.includes(skeletonKey(text)) || box.bannedTexts.includes(textKey(text))) return 'that suggestion is not accepted on this channel';
+  if (box.items.some((s) => sameText(s.text, text))) return 'that theme is already suggested: vote for it instead';
   if (box.items.length >= SUGGESTIONS_MAX) {
     return `the suggestion box is full (${SUGGESTIONS_MAX} waiting): vote for one, or suggest again after the next episode starts`;
   }
@@ -123,11 +140,15 @@ export function removeSuggestion(box: SuggestionBox, id: string): Suggestion | u
   return s;
 }
 
-/** Removes it and refuses its text (in any spelling textKey folds) and its viewer from now on. */
-export function banSuggestion(box: SuggestionBox, id: string): Suggestion | undefined {
+/**
+ * Removes it and refuses its text (in any spelling the key folds) and its viewer from now on. The key is
+ * skeletonKey; `bySkeleton` false keeps the first key, for workflow histories recorded before it (patched()).
+ */
+export function banSuggestion(box: SuggestionBox, id: string, bySkeleton = true): Suggestion | undefined {
   const s = removeSuggestion(box, id);
   if (!s) return undefined;
-  box.bannedTexts = [...box.bannedTexts.filter((k) => k !== textKey(s.text)), textKey(s.text)].slice(-BANS_MAX);
+  const key = bySkeleton ? skeletonKey(s.text) : textKey(s.text);
+  box.bannedTexts = [...box.bannedTexts.filter((k) => k !== key), key].slice(-BANS_MAX);
   box.bannedViewers = [...box.bannedViewers.filter((v) => v !== s.viewer), s.viewer].slice(-BANS_MAX);
   return s;
 }

@@ -2,7 +2,7 @@
 // operators' remove/ban update, moderation of each suggestion (source 'viewer', fail-closed: hidden until
 // it passes) and the pick of the top suggestion when an episode starts. Deterministic workflow code; the
 // rules themselves live in shared/suggestions.ts.
-import { log, setHandler } from '@temporalio/workflow';
+import { log, patched, setHandler } from '@temporalio/workflow';
 import type { ChannelConfig, ChannelState, ChannelStatus } from '../shared/channel';
 import { removeSuggestionUpdate, suggestUpdate, votesSignal } from '../shared/channelMessages';
 import {
@@ -10,7 +10,7 @@ import {
   removeSuggestion, suggestInputSchema, suggestionProblem, suggestionView, takeTopSuggestion, voteBatchSchema,
   type Suggestion,
 } from '../shared/suggestions';
-import { moderateText } from './moderation';
+import { moderateText, SUGGESTION_SKELETON_PATCH } from './moderation';
 
 type SuggestionStatus = Pick<ChannelStatus, 'audience' | 'suggestions' | 'suggestionsChecking' | 'suggestionsRejected' | 'votesCounted'>;
 
@@ -57,7 +57,8 @@ export function installSuggestionHandlers(st: ChannelState, cfg: ChannelConfig) 
   });
 
   setHandler(removeSuggestionUpdate, ({ id, ban }) => {
-    const s = ban ? banSuggestion(box, id) : removeSuggestion(box, id);
+    // Bans recorded before the skeleton key keep the first key on replay.
+    const s = ban ? banSuggestion(box, id, patched(SUGGESTION_SKELETON_PATCH)) : removeSuggestion(box, id);
     return suggestionView(s!);
   }, {
     validator: (req) => {

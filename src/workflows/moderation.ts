@@ -8,6 +8,11 @@ import { taskQueues } from '../shared/taskQueues';
 
 /** patched() id: code paths that moderate, absent from histories recorded before moderation existed. */
 export const MODERATION_PATCH = 'moderation-v1';
+/**
+ * patched() id: a ban stores the skeleton key of the text (shared/suggestions.ts skeletonKey); histories
+ * recorded before it stored textKey, and replay the same way. Checks look for both keys.
+ */
+export const SUGGESTION_SKELETON_PATCH = 'suggestion-skeleton-key-v1';
 
 /** Operator themes and shot prompts: the activity answers even when the endpoint is down, so retries are for lost workers. */
 export const MODERATION_OPTIONS: ActivityOptions = {
