@@ -10,6 +10,7 @@ import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startFakeModeration, type FakeModeration } from './helpers/moderationServer';
+import { SUGGESTION_SKELETON_PATCH } from '../src/workflows/moderation';
 import { defaultBackends } from '../src/activities/backends/registry';
 import { channelWorkflowId, type ChannelInput } from '../src/shared/channel';
 import { pauseSignal, resumeSignal, statusQuery, suggestUpdate, votesSignal } from '../src/shared/channelMessages';
@@ -84,8 +85,16 @@ test('suggestions stay hidden while moderation is down, hostile ones never show,
   assert.equal(banned.exitCode, 0, banned.stderr);
   assert.match(banned.stdout, /banned s1 \(3 votes\)/);
   assert.deepEqual((await status()).suggestions, []);
-  await assert.rejects(handle.executeUpdate(suggestUpdate, { args: [{ text: 'a quiet lighthouse at night', viewer: viewer(9) }] }),
-    (err: unknown) => err instanceof WorkflowUpdateFailedError && /not accepted/.test((err.cause as Error).message));
+  for (const text of ['a quiet lighthouse at night', 'а quіet lighthouse at niiight']) { // the same skeleton: Cyrillic а, і
+    await assert.rejects(handle.executeUpdate(suggestUpdate, { args: [{ text, viewer: viewer(9) }] }),
+      (err: unknown) => err instanceof WorkflowUpdateFailedError && /not accepted/.test((err.cause as Error).message), text);
+  }
+  const history = await handle.fetchHistory();
+  const patches = history.events!.flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return data ? [Buffer.from(data).toString()] : [];
+  });
+  assert.ok(patches.some((p) => p.includes(SUGGESTION_SKELETON_PATCH)), `the ban took the patched path (${patches.join(', ')})`);
   const other = await handle.executeUpdate(suggestUpdate, { args: [{ text: 'penguins on a tram', viewer: viewer(9) }] });
   await waitFor('the next suggestion to appear', () => status().then((s) => s.suggestions.length === 1), 30_000, 200);
   const removed = await webtv('aud1', 'remove', other.id);
