@@ -1,11 +1,13 @@
 // Programme schedules on Temporal Schedules: create, list, remove, and "coming up" (the next scheduled
 // themes, from the schedules' next action times). A schedule counts for a channel when its action is
 // scheduledThemeWorkflow with that channel in its input — also one an operator made with
-// `temporal schedule create` (see README).
+// `temporal schedule create` (see README). What "coming up" shows viewers is moderated first
+// (scheduleModeration.ts).
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { channelWorkflowId } from '../shared/channel';
 import { SCHEDULED_THEME_WORKFLOW, parseScheduledTheme, scheduleIdPrefix, type ScheduledTheme } from '../shared/schedule';
+import { moderateScheduledText, ModerationTimeout, scheduledTextVerdict } from './scheduleModeration';
 
 export interface ProgrammeSchedule extends ScheduledTheme {
   id: string;
@@ -14,6 +16,8 @@ export interface ProgrammeSchedule extends ScheduledTheme {
   paused: boolean;
   /** Next firing times (ISO), soonest first. */
   next: string[];
+  /** Where its workflow runs (and so the moderation check of its texts). */
+  taskQueue: string;
 }
 
 export interface ComingUp {
@@ -42,6 +46,7 @@ function describeToProgramme(id: string, d: ScheduleDescription): ProgrammeSched
     cron,
     paused: d.state.paused,
     next: d.info.nextActionTimes.map((t) => t.toISOString()),
+    taskQueue: d.action.taskQueue,
   };
 }
 
@@ -60,9 +65,18 @@ export async function listSchedules(client: Client, channel?: string): Promise<P
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** The next `n` scheduled themes of a channel across its schedules, soonest first. */
+/** The texts of a schedule that viewers see. */
+const shownTexts = (s: ScheduledTheme) => [s.theme, ...(s.note ? [s.note] : [])];
+
+/**
+ * The next `n` scheduled themes of a channel across its schedules, soonest first: only those whose theme
+ * and note moderation passed. A schedule not checked yet (made with `temporal schedule create`) gets its
+ * check started here and stays hidden until it passes.
+ */
 export async function comingUp(client: Client, channel: string, n = 3): Promise<ComingUp[]> {
-  const all = (await listSchedules(client, channel)).filter((s) => !s.paused).flatMap((s) =>
+  const schedules = (await listSchedules(client, channel)).filter((s) => !s.paused);
+  const verdicts = await Promise.all(schedules.map((s) => Promise.all(shownTexts(s).map((t) => scheduledTextVerdict(client, s.taskQueue, t)))));
+  const all = schedules.filter((_, i) => verdicts[i].every((v) => v === 'allowed')).flatMap((s) =>
     s.next.map((at) => ({ at, theme: s.theme, ...(s.note ? { note: s.note } : {}), scheduleId: s.id })));
   return all.sort((a, b) => a.at.localeCompare(b.at)).slice(0, n);
 }
@@ -83,6 +97,18 @@ export async function addSchedule(client: Client, req: AddSchedule): Promise<Pro
       throw new ScheduleInputError(`unknown channel "${parsed.value.channel}": start it first with "webtv channel start ${parsed.value.channel}"`);
     }
     throw err;
+  }
+  // Viewers see the theme and note in "Coming up": moderate them now, as the channel would a theme.
+  for (const [what, text] of [['theme', parsed.value.theme], ['note', parsed.value.note]] as const) {
+    if (!text) continue;
+    let verdict;
+    try {
+      verdict = await moderateScheduledText(client, taskQueue, text);
+    } catch (err) {
+      if (err instanceof ModerationTimeout) throw new ScheduleInputError(err.message);
+      throw err;
+    }
+    if (!verdict.allowed) throw new ScheduleInputError(`the ${what} was refused by moderation (${verdict.categories.join(', ')}); choose another ${what}`);
   }
   const id = `${scheduleIdPrefix(parsed.value.channel)}${randomBytes(4).toString('hex')}`;
   try {

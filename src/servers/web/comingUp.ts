@@ -1,5 +1,7 @@
 // "Coming up" for the page: the channel's next scheduled themes, cached a few seconds per channel so
-// every open page polling /api/status does not list and describe the schedules each time.
+// every open page polling /api/status does not list and describe the schedules each time. Only themes
+// moderation passed are listed (channels/schedules.ts comingUp): one not checked yet has its check started
+// by the first listing and appears at the first listing after it passes.
 import type { Client } from '@temporalio/client';
 import { comingUp, type ComingUp } from '../../channels/schedules';
 
