@@ -30,6 +30,8 @@ function startCheck(client: Client, taskQueue: string, text: string) {
     workflowId: moderationCheckId(text), taskQueue, args: [input],
     // A check already running is joined, a finished one (failed, or past retention) is run again.
     workflowIdConflictPolicy: 'USE_EXISTING',
+    // With no worker on that queue it would wait forever; timed out, the next listing starts it again.
+    workflowRunTimeout: '10 minutes',
     staticSummary: `moderate a scheduled text (${[...text].length} chars) before "Coming up" shows it`,
   });
 }
