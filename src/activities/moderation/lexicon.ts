@@ -51,6 +51,8 @@ export const ALLOWED_WORDS = new Set([
   'sextant', 'sextants', 'sextet', 'sextets', 'homosexual', 'homosexuals', 'heterosexual', 'bisexual', 'asexual',
   'pansexual', 'unisex', 'middlesex', 'sussex', 'essex', 'wessex', 'scunthorpe', 'therapist', 'therapists',
   'grape', 'grapes', 'drape', 'drapes', 'scrape', 'scrapes', 'trapeze', 'titsey', 'bitche', 'cumming',
+  'retarder', 'retarders', 'retarding', 'retardant', 'retardants', 'goodie', 'goodies', 'goodier', 'hornyhead',
+  'hornyheads',
 ]);
 
 /** Innocent phrases that hold a listed term (birds are tits): never matched inside them. */

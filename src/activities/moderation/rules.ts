@@ -1,7 +1,8 @@
 // The local rules: the shipped terms plus the operator's WEBTV_BLOCKLIST file, and the matcher.
 // Texts and terms are folded to their skeleton (normalize.ts); a term is found where a run of cells spells
 // it, with these allowances, each aimed at an evasion people use:
-// - a cell may be any letter it can stand for (`k1ll`, `f*ck`, `sh!t`), and may repeat (`fuuuck`);
+// - a cell may be any letter it can stand for (`k1ll`, `f*ck`, `sh!t`), and a letter may repeat (`fuuuck`),
+//   but a term's own double letter is not read into a single one ("Niger", "bobs" and "fagot" are words);
 // - the run may cross punctuation (`s.e.x`) and whitespace (`mur der`, a line break), but a term spelled
 //   across whitespace by ordinary words only counts where the term itself has a space ("a pen is" is
 //   clean, "kill   yourself" is not);
@@ -24,8 +25,6 @@ interface Term {
   category: string;
   /** Where the (collapsed) term has a word break. */
   breaks: Set<number>;
-  /** Repeated letters were collapsed (`kill` → `kil`), as they are in the text's pieces when checked. */
-  collapsed: boolean;
   /** This is the term without its final e: it must go on with an ending like -ing (`raping`). */
   eDrop: boolean;
 }
@@ -44,18 +43,14 @@ export interface LocalRules {
 
 export class BlocklistError extends Error {}
 
-const collapseRuns = (s: string) => s.replace(/(\D)\1+/gu, '$1');
-
-/** The term's letters and word breaks: repeated letters collapsed, unless that would leave fewer than 3 (`xxx`). */
-function termShape(term: string): { letters: string; breaks: number[]; collapsed: boolean } | undefined {
+/** The term's letters and word breaks. */
+function termShape(term: string): { letters: string; breaks: number[] } | undefined {
   const pieces = fold(term).tokens.map((t) => t.core);
   if (!pieces.join('')) return undefined;
-  const collapsed = collapseRuns(pieces.join('')).length >= 3;
-  const parts = collapsed ? pieces.map(collapseRuns) : pieces;
   const breaks: number[] = [];
   let at = 0;
-  for (let k = 0; k < parts.length - 1; k++) breaks.push((at += parts[k].length));
-  return { letters: parts.join(''), breaks, collapsed };
+  for (let k = 0; k < pieces.length - 1; k++) breaks.push((at += pieces[k].length));
+  return { letters: pieces.join(''), breaks };
 }
 
 export function compileRules(extra: { terms: { category: string; term: string }[]; patterns: { category: string; re: RegExp }[] } = { terms: [], patterns: [] }): LocalRules {
@@ -74,8 +69,8 @@ export function compileRules(extra: { terms: { category: string; term: string }[
     const shape = termShape(term);
     if (!shape) return;
     const breaks = new Set(shape.breaks);
-    insert(shape.letters, { category, breaks, collapsed: shape.collapsed, eDrop: false });
-    if (shape.letters.length > 3 && shape.letters.endsWith('e')) insert(shape.letters.slice(0, -1), { category, breaks, collapsed: shape.collapsed, eDrop: true });
+    insert(shape.letters, { category, breaks, eDrop: false });
+    if (shape.letters.length > 3 && shape.letters.endsWith('e')) insert(shape.letters.slice(0, -1), { category, breaks, eDrop: true });
   };
   for (const c of CATEGORIES) for (const t of SHIPPED_TERMS[c]) add(c, t);
   for (const t of extra.terms) add(t.category, t.term);
@@ -105,6 +100,7 @@ function allowedRanges(f: Folded, phrases: string[][]): [number, number][] {
 
 /** Wildcards (`*`) one match may use: `f**k` yes, a row of stars no. */
 const MAX_WILDCARDS = 2;
+const VOWELS = 'aeiouy';
 const longest = (words: Iterable<string>) => Math.max(...[...words].map((w) => w.length));
 const MAX_TAIL = longest([...SUFFIXES, ...COMPOUND_TAILS].map((w) => w + 'es'));
 const MAX_HEAD = longest(COMPOUND_HEADS);
@@ -125,9 +121,12 @@ function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, 
     const endTok = tokens[last];
     if (endTok.coreEnd - end - 1 > MAX_TAIL) return;
     const rest = end + 1 >= endTok.coreEnd ? '' : lettersOf(end + 1, endTok.coreEnd);
+    // A doubled last letter before the ending is another word (`rapping`, `rapped`), not a stretch.
     const restOk = term.eDrop
-      ? E_DROP_SUFFIXES.has(rest)
-      : rest === '' || SUFFIXES.has(rest) || COMPOUND_TAILS.has(rest) || COMPOUND_TAILS.has(rest.replace(/e?s$/, ''));
+      ? E_DROP_SUFFIXES.has(rest) && cells[end].ch !== cells[end - 1]?.ch
+      : rest === '' || SUFFIXES.has(rest) || COMPOUND_TAILS.has(rest) || COMPOUND_TAILS.has(rest.replace(/e?s$/, ''))
+        // English doubles a last consonant before a vowel ending: `slutty`, `stabbing`.
+        || (rest[0] === cells[end].ch && VOWELS.includes(rest[1]) && SUFFIXES.has(rest.slice(1)));
     if (!restOk) return;
     if (first === last && ALLOWED_WORDS.has(tokens[first].core)) return;
     if (allowed.some(([a, b]) => a <= first && last <= b)) return;
@@ -144,7 +143,7 @@ function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, 
           // Ordinary words side by side: only where the term itself breaks, between the same pieces.
           let at = 0;
           for (let k = 0; k < pieces.length - 1; k++) {
-            at += (term.collapsed ? collapseRuns(pieces[k]) : pieces[k]).length;
+            at += pieces[k].length;
             if (hard[first + k] && !term.breaks.has(at)) return;
           }
         }
@@ -152,6 +151,17 @@ function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, 
     }
     found.add(term.category);
   };
+
+  // A stretched letter: a vowel twice or more (`fuuck`), a consonant three times or more (`murrrder`),
+  // so that a double consonant stays a word of its own ("rapping", "rapped"). Symbols may always repeat.
+  const stretched = new Uint8Array(cells.length);
+  for (let i = 0; i < cells.length;) {
+    let j = i + 1;
+    while (j < cells.length && cells[j].ch === cells[i].ch && cells[j].tok === cells[i].tok) j++;
+    const min = VOWELS.includes(cells[i].ch) ? 2 : 3;
+    for (let k = i; k < j; k++) stretched[k] = Number(j - i >= min || cells[k].alts.length > 1);
+    i = j;
+  }
 
   const seen = new Set<number>();
   let start = 0;
@@ -176,7 +186,7 @@ function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, 
       if (wild < MAX_WILDCARDS) for (const child of node.next.values()) visit(next, child, wild + 1);
       return;
     }
-    if (node !== root && cell.alts.includes(node.ch)) visit(next, node, wild); // a repeated letter
+    if (node !== root && stretched[next] && cell.alts.includes(node.ch)) visit(next, node, wild); // a repeated letter
     for (const ch of cell.alts) {
       const child = node.next.get(ch);
       if (child) visit(next, child, wild);
