@@ -137,7 +137,8 @@ function matchTerms(f: Folded, root: Node, nodeCount: number, allowed: [number, 
         const pieces: string[] = [];
         for (let k = first; k <= last; k++) {
           const t = tokens[k];
-          pieces.push(lettersOf(Math.max(t.coreStart, start), Math.min(t.coreEnd, end + 1)));
+          // The last word whole, ending included: "tit sings" is two words, not "tit" + "s".
+          pieces.push(lettersOf(Math.max(t.coreStart, start), k === last ? t.coreEnd : Math.min(t.coreEnd, end + 1)));
         }
         if (pieces.every((p) => COMMON_WORDS.has(p))) {
           // Ordinary words side by side: only where the term itself breaks, between the same pieces.
