@@ -5,6 +5,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { broadcastWorkflowId, channelWorkflowId, type ChannelStatus } from '../shared/channel';
 import { setThemeUpdate, statusQuery } from '../shared/channelMessages';
+import type { ActivityDeps } from './deps';
 
 export interface BroadcastEnded {
   /** RUNNING never; COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT or NOT_FOUND. */
@@ -30,7 +31,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function createChannelControlActivities() {
+/** Takes the worker's dependencies like every factory, and uses none: it talks to Temporal through the activity's own client. */
+export function createChannelControlActivities(_deps: ActivityDeps) {
   /** Returns when broadcast/<channel> (its latest run) is no longer running; heartbeats while it runs. */
   async function watchBroadcast(input: { channel: string }): Promise<BroadcastEnded> {
     const ctx = Context.current();

@@ -1,7 +1,7 @@
 // The text models a worker calls: the OpenAI-compatible shot-list writer and the moderation endpoint.
 // OPENAI_API_KEY and WEBTV_MODERATION_API_KEY are secrets: they go to the client libraries, never a log.
 import { z } from 'zod';
-import type { OpenAISettings } from '../activities/index';
+import type { OpenAISettings } from '../activities/deps';
 import type { ModerationSettings } from '../activities/moderation/index';
 
 const url = (name: string) => z.string().regex(/^https?:\/\/\S+$/, `${name} must be an http(s) URL such as https://api.openai.com/v1`).optional();

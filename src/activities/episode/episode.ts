@@ -14,7 +14,7 @@ import { episodeDir, episodeKey } from './paths';
 import { writeOfflineShotList } from '../backends/shotlist/offline';
 import { writeOpenAIShotList } from '../backends/shotlist/openai';
 import { muxEpisodeFiles } from '../media/mux';
-import type { WorkerDeps } from '../index';
+import { storeOf, type ActivityDeps } from '../deps';
 import type { FileRef } from '../../store/index';
 import { storeWaits, throughOutage } from '../../store/outage';
 
@@ -52,7 +52,7 @@ const shotName = (shot: number, stage: string, key: string, ext = 'mp4') => `sho
 /** With a shared store: how many of a channel's latest episode folders a worker keeps on its own disk. */
 export const LOCAL_EPISODES_KEPT = 8;
 
-export function createEpisodeActivities(deps: WorkerDeps) {
+export function createEpisodeActivities(deps: ActivityDeps) {
   const dirOf = (r: EpisodeId) => episodeDir(deps.dataDir, r.channel, r.episode);
 
   function backendFor<C extends MediaCapability>(cap: C, spec: BackendSpec) {
@@ -67,7 +67,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     return impl as NonNullable<BackendRegistry[string][C]>;
   }
 
-  const store = deps.store;
+  const store = storeOf(deps);
   // A directory store is this machine's data directory: the steps' files are already there, so they are
   // neither copied nor hashed. An S3 store is shared by machines: each step's output goes in it, and the
   // next step, wherever it runs, fetches what it does not have.
