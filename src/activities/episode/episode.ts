@@ -4,22 +4,19 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../../shared/types';
+import type { BackendSpec, EpisodeManifest, MediaCapability, MediaResult, ShotList, WriterSpec } from '../../shared/types';
 import type { BackendContext, BackendRegistry } from '../backends/backends';
 import { appendActivityLog, produceMedia, writeFileAtomic, type Produced } from './artifacts';
 import { videoSec } from '../media/ffmpeg';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
-import { episodeDir, episodeKey } from './paths';
+import { episodeDir, episodeKey, type EpisodeId } from './paths';
 import { writeOfflineShotList } from '../backends/shotlist/offline';
 import { writeOpenAIShotList } from '../backends/shotlist/openai';
-import { muxEpisodeFiles } from '../media/mux';
+import { muxEpisodeFiles, type MuxRequest } from '../media/mux';
 import { storeOf, type ActivityDeps } from '../deps';
 import type { FileRef } from '../../store/index';
 import { storeWaits, throughOutage } from '../../store/outage';
-
-/** Which episode a step belongs to (the channel keeps a finished one as an EpisodeRef, src/shared/channel.ts). */
-export interface EpisodeId { channel: string; episode: number }
 
 export interface ShotListRequest extends EpisodeId { theme: string; shots: number; seed: number; writer: WriterSpec }
 /**
@@ -33,17 +30,6 @@ export interface ShotStepRequest extends EpisodeId { shot: number; prompt: strin
  */
 export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef; inputSec?: number; inputSize?: { width: number; height: number } }
 export interface MusicStepRequest extends EpisodeId { description: string; durationSec: number; seed: number; backend: BackendSpec; keepLocal?: boolean }
-export interface MuxRequest extends EpisodeId {
-  workflowId: string;
-  theme: string;
-  seed: number;
-  mood: string;
-  /** `durationSec`: the interpolated video's length (MediaResult.videoSec); probed when absent. */
-  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string; interpolatedFile?: FileRef; durationSec?: number }[];
-  music: { path: string; description: string; file?: FileRef };
-  steps: StepRecord[];
-  moderation?: EpisodeModeration;
-}
 
 const specTag = (spec: BackendSpec) => hashOf(JSON.stringify(spec)).toString('hex').slice(0, 6);
 const tag = (...parts: (string | number)[]) => hashOf(...parts).toString('hex').slice(0, 10);

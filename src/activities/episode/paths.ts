@@ -2,6 +2,9 @@
 // they are safe path segments; everything else in a path is ours.
 import path from 'node:path';
 
+/** Which episode a step belongs to (the channel keeps a finished one as an EpisodeRef, src/shared/channel.ts). */
+export interface EpisodeId { channel: string; episode: number }
+
 export function channelDir(dataDir: string, channel: string): string {
   return path.join(dataDir, 'channels', channel);
 }

@@ -4,15 +4,27 @@
 import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../../shared/types';
+import { BROADCAST, type EpisodeManifest, type EpisodeModeration, type ShotManifest, type StepRecord } from '../../shared/types';
+import type { FileRef } from '../../store/index';
 import { appendActivityLog, writeFileAtomic } from '../episode/artifacts';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from '../broadcast/airFormat';
 import { airAudioSamples, dropAudioPriming } from '../broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg, videoSec } from './ffmpeg';
-import type { MuxRequest } from '../episode/episode';
 import { storeWaits, throughOutage } from '../../store/outage';
-import { episodeKey } from '../episode/paths';
+import { episodeKey, type EpisodeId } from '../episode/paths';
 import type { Store } from '../../store/index';
+
+export interface MuxRequest extends EpisodeId {
+  workflowId: string;
+  theme: string;
+  seed: number;
+  mood: string;
+  /** `durationSec`: the interpolated video's length (MediaResult.videoSec); probed when absent. */
+  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string; interpolatedFile?: FileRef; durationSec?: number }[];
+  music: { path: string; description: string; file?: FileRef };
+  steps: StepRecord[];
+  moderation?: EpisodeModeration;
+}
 
 export const LOUDNESS = { i: -23, tp: -2 } as const;
 /** The mux makes audio exactly the video's length: within one AAC frame (1024 samples). */
