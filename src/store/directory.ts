@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FileRef } from './fileRef';
+import type { FileRef } from '../shared/fileRef';
 import { hashFile } from './fileHash';
 import { assertKey, assertPrefix } from './keys';
 import { checksumMismatch } from './failures';

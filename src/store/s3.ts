@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import type { S3Settings } from '../config/store';
 import type { FileCache } from './cache';
-import type { FileRef } from './fileRef';
+import type { FileRef } from '../shared/fileRef';
 import { hashFile } from './fileHash';
 import { assertKey, assertPrefix } from './keys';
 import { checksumMismatch, storeFailure } from './failures';

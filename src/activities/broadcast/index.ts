@@ -15,7 +15,7 @@ import { ensureStandbyClip } from './standby';
 import { publishUrl } from './streamUrl';
 import path from 'node:path';
 import { throughOutage } from '../../store/outage';
-import type { FileRef } from '../../store/index';
+import type { FileRef } from '../../shared/fileRef';
 
 export type { BroadcastSettings } from './onAirArgs';
 

@@ -15,7 +15,7 @@ import { writeOfflineShotList } from '../backends/shotlist/offline';
 import { writeOpenAIShotList } from '../backends/shotlist/openai';
 import { muxEpisodeFiles, type MuxRequest } from '../media/mux';
 import { storeOf, type ActivityDeps } from '../deps';
-import type { FileRef } from '../../store/index';
+import type { FileRef } from '../../shared/fileRef';
 import { storeWaits, throughOutage } from '../../store/outage';
 
 export interface ShotListRequest extends EpisodeId { theme: string; shots: number; seed: number; writer: WriterSpec }

@@ -5,7 +5,7 @@ import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BROADCAST, type EpisodeManifest, type EpisodeModeration, type ShotManifest, type StepRecord } from '../../shared/types';
-import type { FileRef } from '../../store/index';
+import type { FileRef } from '../../shared/fileRef';
 import { appendActivityLog, writeFileAtomic } from '../episode/artifacts';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from '../broadcast/airFormat';
 import { airAudioSamples, dropAudioPriming } from '../broadcast/airAudio';
