@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileRef } from '../shared/fileRef';
 import { hashFile } from './fileHash';
-import { assertKey, assertPrefix } from './keys';
+import { assertKey, assertPrefix } from '../shared/storeKeys';
 import { checksumMismatch } from './failures';
 import type { BytesMoved, PutResult, Store } from './store';
 

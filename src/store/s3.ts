@@ -14,7 +14,7 @@ import type { S3Settings } from '../config/store';
 import type { FileCache } from './cache';
 import type { FileRef } from '../shared/fileRef';
 import { hashFile } from './fileHash';
-import { assertKey, assertPrefix } from './keys';
+import { assertKey, assertPrefix } from '../shared/storeKeys';
 import { checksumMismatch, storeFailure } from './failures';
 import type { BytesMoved, PutResult, Store } from './store';
 

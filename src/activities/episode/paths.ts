@@ -13,7 +13,7 @@ export function episodeDir(dataDir: string, channel: string, episode: number): s
   return path.join(channelDir(dataDir, channel), 'episodes', String(episode).padStart(5, '0'));
 }
 
-/** Store key of a file in an episode's folder: its path relative to the data directory (src/store/keys.ts). */
+/** Store key of a file in an episode's folder: its path relative to the data directory (src/shared/storeKeys.ts). */
 export function episodeKey(channel: string, episode: number, name: string): string {
   return path.posix.join(...episodeDir('', channel, episode).split(path.sep), name);
 }
