@@ -3,6 +3,7 @@
 // BroadcastSettings (src/activities/broadcast/onAirArgs.ts), which workers/deps.ts checks: config/ names no
 // activity type, so imports run one way (activities and workers read config).
 import { z } from 'zod';
+import { parseVariables } from './env';
 
 const schema = z.object({
   WEBTV_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'expected rtmp://host:port/app (the RTMP server the worker publishes to)').optional(),
@@ -12,15 +13,10 @@ const schema = z.object({
 });
 
 function parse(env: NodeJS.ProcessEnv) {
-  const parsed = schema.safeParse({
+  return parseVariables(schema, {
     WEBTV_RTMP_URL: env.WEBTV_RTMP_URL || undefined, WEBTV_PUBLISH_SECRET: env.WEBTV_PUBLISH_SECRET,
     WEBTV_HLS_DIR: env.WEBTV_HLS_DIR, WEBTV_EXTRA_RTMP: env.WEBTV_EXTRA_RTMP,
   });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
-  }
-  return parsed.data;
 }
 
 /** WEBTV_EXTRA_RTMP: more rtmp(s):// destinations, separated by spaces. */
