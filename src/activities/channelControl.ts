@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { broadcastWorkflowId, channelWorkflowId, type ChannelStatus } from '../shared/channel';
 import { setThemeUpdate, statusQuery } from '../shared/channelMessages';
 import type { ActivityDeps } from './deps';
+import { sleep } from './sleep';
 
 export interface BroadcastEnded {
   /** RUNNING never; COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT or NOT_FOUND. */
@@ -22,14 +23,6 @@ export interface ThemeApplied {
 }
 
 const POLL_MS = 2_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Takes the worker's dependencies like every factory, and uses none: it talks to Temporal through the activity's own client. */
 export function createChannelControlActivities(_deps: ActivityDeps) {
