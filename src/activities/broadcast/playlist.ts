@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO } from './airFormat';
 import { SLOT_COUNT } from '../../shared/channel';
 import { channelDir } from '../episode/paths';
+import { writeFileAtomic } from '../../store/atomicFile';
 
 /** Changes with how the standby's audio is cut (whole AAC frames, no priming packet), so old ones are remade. */
 const STANDBY_CUT = 'whole-aac-frames-no-priming';
@@ -51,13 +52,6 @@ export function ffconcatText(files: string[]): string {
   return ['ffconcat version 1.0', ...files.map((f) => `file ${escapeFfconcatPath(f)}`), ''].join('\n');
 }
 
-/** Writes a file under a temporary name and renames it into place, so no reader sees half of it. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await fs.writeFile(tmp, data);
-  await fs.rename(tmp, file);
-}
-
 /** Writes one playlist per start slot. Entries are slot names relative to the playlist's own folder. */
 export async function writePlaylists(air: AirPaths): Promise<void> {
   for (let start = 0; start < SLOT_COUNT; start++) {
@@ -89,8 +83,7 @@ export async function installSlot(air: AirPaths, slot: number, source: string): 
   const target = air.slots[slot];
   if ((await inodeOf(target)) === src.ino) return src.ino;
   const others = await Promise.all(air.slots.filter((_, i) => i !== slot).map(inodeOf));
-  const tmp = path.join(air.dir, `.slot-${slot}.${randomUUID()}.tmp.mp4`);
-  try {
+  await writeFileAtomic(target, async (tmp) => {
     if (others.includes(src.ino)) {
       await fs.copyFile(source, tmp);
     } else {
@@ -100,11 +93,7 @@ export async function installSlot(air: AirPaths, slot: number, source: string): 
         await fs.copyFile(source, tmp);
       }
     }
-    await fs.rename(tmp, target);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
+  }, { tmp: path.join(air.dir, `.slot-${slot}.${randomUUID()}.tmp.mp4`) });
   return (await fs.stat(target)).ino;
 }
 

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BackendSpec, EpisodeManifest, MediaCapability, MediaResult, ShotList, WriterSpec } from '../../shared/types';
 import type { BackendContext, BackendRegistry } from '../backends/backends';
-import { appendActivityLog, produceMedia, writeFileAtomic, type Produced } from './artifacts';
+import { appendActivityLog, produceMedia, type Produced } from './artifacts';
+import { writeFileAtomic } from '../../store/atomicFile';
 import { videoSec } from '../media/ffmpeg';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
@@ -143,7 +144,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
         list = writeOfflineShotList(req.theme, req.shots, req.seed);
       }
       fs.mkdirSync(dir, { recursive: true });
-      writeFileAtomic(file, JSON.stringify({ key, writer: req.writer, ...list }, null, 2));
+      await writeFileAtomic(file, JSON.stringify({ key, writer: req.writer, ...list }, null, 2));
       appendActivityLog(dir, { step: 'writeShotList', backend: req.writer.kind, attempt, outcome: 'made' });
       return { ...list, writer: req.writer.kind, attempt };
     },
