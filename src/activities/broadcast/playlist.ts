@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO } from './airFormat';
 import { SLOT_COUNT } from '../../shared/channel';
-import { channelDir } from '../episode/paths';
+import { airDir } from '../episode/paths';
 import { writeFileAtomic } from '../../store/atomicFile';
 
 /** Changes with how the standby's audio is cut (whole AAC frames, no priming packet), so old ones are remade. */
@@ -21,7 +21,7 @@ export interface AirPaths {
 }
 
 export function airPaths(dataDir: string, channel: string): AirPaths {
-  const dir = path.join(channelDir(dataDir, channel), 'air');
+  const dir = airDir(dataDir, channel);
   return {
     dir,
     slots: Array.from({ length: SLOT_COUNT }, (_, i) => path.join(dir, `slot-${i}.mp4`)),

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../../store/atomicFile';
 import { videoSec } from '../media/ffmpeg';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
-import { episodeDir, episodeKey, type EpisodeId } from './paths';
+import { episodeDir, episodeKey, episodesDir, type EpisodeId } from './paths';
 import { writeOfflineShotList } from '../backends/shotlist/offline';
 import { writeOpenAIShotList } from '../backends/shotlist/openai';
 import { muxEpisodeFiles, type MuxRequest } from '../media/mux';
@@ -88,7 +88,7 @@ export function createEpisodeActivities(deps: ActivityDeps) {
    * reuses what is here) and drop older ones, so a worker that runs for weeks does not fill its disk.
    */
   async function pruneLocalEpisodes(req: EpisodeId): Promise<void> {
-    const episodes = path.dirname(dirOf(req));
+    const episodes = episodesDir(deps.dataDir, req.channel);
     for (const name of await fs.promises.readdir(episodes).catch(() => [] as string[])) {
       const n = Number(name);
       if (/^\d+$/.test(name) && n <= req.episode - LOCAL_EPISODES_KEPT) await fs.promises.rm(path.join(episodes, name), { recursive: true, force: true });

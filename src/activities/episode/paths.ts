@@ -9,8 +9,18 @@ export function channelDir(dataDir: string, channel: string): string {
   return path.join(dataDir, 'channels', channel);
 }
 
+/** The folder of a channel's episode folders (each named by its number, 00001…). */
+export function episodesDir(dataDir: string, channel: string): string {
+  return path.join(channelDir(dataDir, channel), 'episodes');
+}
+
 export function episodeDir(dataDir: string, channel: string, episode: number): string {
-  return path.join(channelDir(dataDir, channel), 'episodes', String(episode).padStart(5, '0'));
+  return path.join(episodesDir(dataDir, channel), String(episode).padStart(5, '0'));
+}
+
+/** The channel's air folder: its slots, playlists and standby clip (broadcast/playlist.ts). */
+export function airDir(dataDir: string, channel: string): string {
+  return path.join(channelDir(dataDir, channel), 'air');
 }
 
 /** Store key of a file in an episode's folder: its path relative to the data directory (src/shared/storeKeys.ts). */
@@ -18,7 +28,12 @@ export function episodeKey(channel: string, episode: number, name: string): stri
   return path.posix.join(...episodeDir('', channel, episode).split(path.sep), name);
 }
 
+/** Store key prefix of everything in one episode's folder. */
+export function episodeKeyPrefix(channel: string, episode: number): string {
+  return `${path.posix.join(...episodeDir('', channel, episode).split(path.sep))}/`;
+}
+
 /** Store key prefix of everything in a channel's episode folders. */
 export function episodesKeyPrefix(channel: string): string {
-  return `${path.posix.join(...channelDir('', channel).split(path.sep), 'episodes')}/`;
+  return `${path.posix.join(...episodesDir('', channel).split(path.sep))}/`;
 }
