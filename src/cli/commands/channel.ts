@@ -9,7 +9,7 @@ import { localTime } from './schedule';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
-import { loadChannelBackends } from '../../activities/backends/gradio/config';
+import { loadChannelBackends } from '../../channels/channelConfig';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { moveAirUpdate, pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
 import { hostIdProblem } from '../../shared/taskQueues';

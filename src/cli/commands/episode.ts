@@ -3,7 +3,7 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadChannelBackends } from '../../activities/backends/gradio/config';
+import { loadChannelBackends } from '../../channels/channelConfig';
 import { episodesDir } from '../../activities/episode/paths';
 import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
