@@ -1,6 +1,6 @@
 // The channel's input, state and status shapes, and its defaults. Pure: the workflow bundle imports it.
 import type { EpisodeBackends, EpisodeManifest } from './types';
-import type { FileRef } from '../store/fileRef';
+import type { FileRef } from './fileRef';
 import { DEFAULT_THEME } from './theme';
 import { offlineBackends } from './validation';
 import { z } from 'zod';
