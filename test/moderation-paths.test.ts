@@ -15,7 +15,7 @@ import { startFakeOpenAI } from './helpers/openaiServer';
 import { defaultBackends } from '../src/activities/backends/registry';
 import { textHash } from '../src/activities/moderation/index';
 import { rewriteOfflineShotPrompt, writeOfflineShotList } from '../src/activities/backends/shotlist/offline';
-import type { ActivityDeps } from '../src/activities/index';
+import type { ActivityDeps } from '../src/activities/deps';
 import { channelWorkflowId } from '../src/shared/channel';
 import { pauseSignal, setThemeSignal, setThemeUpdate, statusQuery } from '../src/shared/channelMessages';
 import { THEME_REJECTED, safePrompt } from '../src/shared/theme';

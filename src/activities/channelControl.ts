@@ -5,6 +5,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { broadcastWorkflowId, channelWorkflowId, type ChannelStatus } from '../shared/channel';
 import { setThemeUpdate, statusQuery } from '../shared/channelMessages';
+import type { ActivityDeps } from './deps';
+import { sleep } from './sleep';
 
 export interface BroadcastEnded {
   /** RUNNING never; COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT or NOT_FOUND. */
@@ -22,15 +24,8 @@ export interface ThemeApplied {
 
 const POLL_MS = 2_000;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-export function createChannelControlActivities() {
+/** Takes the worker's dependencies like every factory, and uses none: it talks to Temporal through the activity's own client. */
+export function createChannelControlActivities(_deps: ActivityDeps) {
   /** Returns when broadcast/<channel> (its latest run) is no longer running; heartbeats while it runs. */
   async function watchBroadcast(input: { channel: string }): Promise<BroadcastEnded> {
     const ctx = Context.current();

@@ -1,7 +1,9 @@
 // Where the on-air ffmpeg publishes, for a worker that runs broadcasts. WEBTV_PUBLISH_SECRET and the stream
-// keys inside WEBTV_EXTRA_RTMP are secrets: they go into ffmpeg's arguments, never into a log.
+// keys inside WEBTV_EXTRA_RTMP are secrets: they go into ffmpeg's arguments, never into a log. The value fits
+// BroadcastSettings (src/activities/broadcast/onAirArgs.ts), which workers/deps.ts checks: config/ names no
+// activity type, so imports run one way (activities and workers read config).
 import { z } from 'zod';
-import type { BroadcastSettings } from '../activities/broadcast/index';
+import { parseVariables } from './env';
 
 const schema = z.object({
   WEBTV_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'expected rtmp://host:port/app (the RTMP server the worker publishes to)').optional(),
@@ -11,15 +13,10 @@ const schema = z.object({
 });
 
 function parse(env: NodeJS.ProcessEnv) {
-  const parsed = schema.safeParse({
+  return parseVariables(schema, {
     WEBTV_RTMP_URL: env.WEBTV_RTMP_URL || undefined, WEBTV_PUBLISH_SECRET: env.WEBTV_PUBLISH_SECRET,
     WEBTV_HLS_DIR: env.WEBTV_HLS_DIR, WEBTV_EXTRA_RTMP: env.WEBTV_EXTRA_RTMP,
   });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
-  }
-  return parsed.data;
 }
 
 /** WEBTV_EXTRA_RTMP: more rtmp(s):// destinations, separated by spaces. */
@@ -33,7 +30,7 @@ export function publishSecretFromEnv(env: NodeJS.ProcessEnv = process.env): stri
 }
 
 /** A worker started on its own (`webtv worker`) can run broadcasts when WEBTV_RTMP_URL says where to publish. */
-export function broadcastFromEnv(env: NodeJS.ProcessEnv = process.env): BroadcastSettings | undefined {
+export function broadcastFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const e = parse(env);
   if (!e.WEBTV_RTMP_URL) return undefined;
   return {

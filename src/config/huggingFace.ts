@@ -2,6 +2,7 @@
 // at start: a worker keeps running while an operator rotates nothing, but tests point HF_ENDPOINT at a
 // local hub between runs in one process. HF_TOKEN is a secret: it goes into request headers, never a log.
 import { z } from 'zod';
+import { parseVariables } from './env';
 
 const schema = z.object({
   HF_TOKEN: z.string().optional(),
@@ -16,12 +17,7 @@ export interface HuggingFace {
 }
 
 export function huggingFace(env: NodeJS.ProcessEnv = process.env): HuggingFace {
-  const parsed = schema.safeParse({ HF_TOKEN: env.HF_TOKEN || undefined, HF_ENDPOINT: env.HF_ENDPOINT || undefined });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseVariables(schema, { HF_TOKEN: env.HF_TOKEN || undefined, HF_ENDPOINT: env.HF_ENDPOINT || undefined });
   return {
     ...(e.HF_TOKEN ? { token: e.HF_TOKEN as `hf_${string}` } : {}),
     endpoint: (e.HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, ''),

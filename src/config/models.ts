@@ -1,8 +1,8 @@
 // The text models a worker calls: the OpenAI-compatible shot-list writer and the moderation endpoint.
 // OPENAI_API_KEY and WEBTV_MODERATION_API_KEY are secrets: they go to the client libraries, never a log.
+// The values fit OpenAISettings and ModerationSettings (src/activities/deps.ts), which workers/deps.ts checks:
+// config/ names no activity type, so imports run one way (activities and workers read config).
 import { z } from 'zod';
-import type { OpenAISettings } from '../activities/index';
-import type { ModerationSettings } from '../activities/moderation/index';
 
 const url = (name: string) => z.string().regex(/^https?:\/\/\S+$/, `${name} must be an http(s) URL such as https://api.openai.com/v1`).optional();
 
@@ -25,7 +25,7 @@ function parse(env: NodeJS.ProcessEnv) {
 }
 
 /** The shot-list writer's server: only when one of OPENAI_MODEL, OPENAI_API_KEY, OPENAI_BASE_URL is set. */
-export function openAiFromEnv(env: NodeJS.ProcessEnv = process.env): OpenAISettings | undefined {
+export function openAiFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const e = parse(env);
   if (!e.OPENAI_MODEL && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) return undefined;
   return { model: e.OPENAI_MODEL || 'gpt-4o-mini', apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL };
@@ -36,7 +36,7 @@ export function openAiFromEnv(env: NodeJS.ProcessEnv = process.env): OpenAISetti
  * else OPENAI_BASE_URL (so a writer on Ollama can keep moderation on OpenAI). WEBTV_MODERATION=local turns
  * the endpoint off even with a key set. The local rules (and WEBTV_BLOCKLIST) always apply.
  */
-export function moderationFromEnv(env: NodeJS.ProcessEnv = process.env): ModerationSettings {
+export function moderationFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const e = parse(env);
   const localOnly = e.WEBTV_MODERATION === 'local';
   return {

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { invalidVariable, parseVariables } from './env';
 import { HOST_ID_PATTERN, HOST_ID_RULE, hostIdFrom, parseRoles, type Role } from '../shared/taskQueues';
 
 const schema = z.object({
@@ -30,18 +31,13 @@ export interface Settings {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseVariables(schema, env);
   let roles: Role[] | undefined;
   if (e.WEBTV_ROLES) {
     try {
       roles = parseRoles(e.WEBTV_ROLES);
     } catch (err) {
-      throw new Error(`environment variable WEBTV_ROLES is invalid: ${(err as Error).message.replace('--roles', 'WEBTV_ROLES')}`);
+      throw invalidVariable('WEBTV_ROLES', (err as Error).message.replace('--roles', 'WEBTV_ROLES'));
     }
   }
   return {

@@ -1,8 +1,8 @@
 // What `webtv start` runs and where: the channel, the bind address, the five ports, HLS, extra RTMP
 // destinations and the audience features, on top of the process settings (settings.ts) and the Temporal
-// connection (temporal.ts says why that one is read by the SDK's loader).
+// connection (temporal.ts says why that one is read by the SDK's loader). The value fits servers/stack.ts's
+// StackOptions, which its callers check: config/ names no type of the code that reads it.
 import { z } from 'zod';
-import type { StackOptions } from '../servers/stack';
 import { temporalTarget } from '../temporal/connection';
 import { extraRtmpFromEnv } from './broadcast';
 import { readSettings } from './settings';
@@ -30,7 +30,7 @@ const schema = z.object({
   WEBTV_AUDIENCE: z.string().optional(),
 });
 
-export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOptions {
+export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const s = readSettings(env);
   const temporal = temporalTarget(env);
   const parsed = schema.safeParse(env);

@@ -1,7 +1,7 @@
 // WEBTV_STORE and the standard AWS variables, read once at the edge. Hand-checked rather than with zod:
 // each rule gives its own one-line message naming the variable to fix, which is most of the code.
 import path from 'node:path';
-import { keyProblem } from '../store/keys';
+import { keyProblem } from '../shared/storeKeys';
 
 export interface S3Settings {
   bucket: string;

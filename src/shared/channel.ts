@@ -1,6 +1,6 @@
 // The channel's input, state and status shapes, and its defaults. Pure: the workflow bundle imports it.
-import type { EpisodeBackends } from './types';
-import type { FileRef } from '../store/fileRef';
+import type { EpisodeBackends, EpisodeManifest } from './types';
+import type { FileRef } from './fileRef';
 import { DEFAULT_THEME } from './theme';
 import { offlineBackends } from './validation';
 import { z } from 'zod';
@@ -270,5 +270,80 @@ export function initialChannelState(theme: string | undefined, startedAt?: strin
     skipped: 0,
     producedSec: 0,
     runs: 1,
+  };
+}
+
+/** How many failures the status lists (the newest). */
+export const RECENT_FAILURES_KEPT = 10;
+
+/** Adds a failure to the channel's recent ones, keeping the newest RECENT_FAILURES_KEPT. */
+export function addRecentFailure(st: ChannelState, f: FailedEpisode): void {
+  st.recentFailures = [...st.recentFailures, f].slice(-RECENT_FAILURES_KEPT);
+}
+
+/** A finished episode as the channel keeps it, from its manifest. */
+export function episodeRefOf(m: EpisodeManifest): EpisodeRef {
+  return {
+    episode: m.episode,
+    path: m.episodePath,
+    durationSec: m.durationSec,
+    theme: m.theme,
+    degraded: m.degraded,
+    shots: m.shots.map((s) => ({ prompt: s.prompt, durationSec: s.durationSec })),
+    ...(m.episodeFile ? { file: m.episodeFile } : {}),
+  };
+}
+
+/** What the status needs besides the state: a run's episodes in production, its timers and reports, the time now. */
+export interface ChannelSnapshot {
+  config: ChannelConfig;
+  producing: ChannelStatus['producing'];
+  /** When the current stretch of production began (ms); null while nothing is in production. */
+  busySince: number | null;
+  /** The servers' latest viewer counts, with when each arrived (ms). */
+  viewerReports: { count: number; at: number }[];
+  suggestions: Pick<ChannelStatus, 'audience' | 'suggestions' | 'suggestionsChecking' | 'suggestionsRejected' | 'votesCounted'>;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+/** The `status` query's answer: the state's counters as they are, plus what is derived from them at `now`. */
+export function channelStatus(st: ChannelState, s: ChannelSnapshot): ChannelStatus {
+  const { config: cfg, now } = s;
+  const fresh = st.slots.filter((x) => x?.fresh && x.episode).map((x) => x!.episode!);
+  const elapsedSec = st.startedAt ? (now - Date.parse(st.startedAt)) / 1000 : 0;
+  const productionVsAir = st.made > 0 && elapsedSec > 0 ? Math.round((st.producedSec / elapsedSec) * 100) / 100 : null;
+  const busySec = (st.production?.busySec ?? 0) + (s.busySince === null ? 0 : (now - s.busySince) / 1000);
+  const productionSpeed = st.production?.episodeSec && busySec > 0 ? Math.round((st.production.episodeSec / busySec) * 100) / 100 : null;
+  const freshReports = s.viewerReports.filter((r) => now - r.at < VIEWER_REPORT_TTL_SEC * 1000);
+  return {
+    channel: cfg.channel,
+    // A new channel's theme is not shown until moderation has accepted it.
+    theme: st.themeChecked === false ? '' : st.theme,
+    paused: st.paused,
+    onAir: st.onAir,
+    next: [...fresh, ...st.ready],
+    producing: s.producing,
+    made: st.made,
+    failed: st.failed,
+    recentFailures: st.recentFailures,
+    aired: st.aired,
+    skipped: st.skipped,
+    producedSec: st.producedSec,
+    productionVsAir,
+    productionSpeed,
+    production: st.production || s.busySince !== null ? { episodeSec: st.production?.episodeSec ?? 0, busySec: Math.round(busySec * 10) / 10 } : null,
+    // Only once an episode has aired and production was watched for a window: before that, the
+    // standby is the channel starting, not falling behind.
+    fallingBehind: !!st.firstAiredAt && (now - Date.parse(st.firstAiredAt)) / 1000 >= FALLING_BEHIND_WINDOW_SEC && (
+      (productionSpeed !== null && productionSpeed < 1) ||
+      (fresh.length === 0 && st.ready.length === 0 && (st.onAir === null || st.onAir.reair))),
+    backends: Object.fromEntries(Object.entries(cfg.backends).map(([k, v]) => [k, v.kind])),
+    runs: st.runs,
+    stopped: st.stoppedBecause ?? null,
+    viewers: s.viewerReports.length === 0 ? null : freshReports.reduce((a, r) => a + r.count, 0),
+    air: st.air ?? null,
+    ...s.suggestions,
+    moderation: { ...(st.moderation ?? { rejected: 0, warnings: 0 }), themeChecked: st.themeChecked !== false },
   };
 }

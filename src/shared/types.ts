@@ -1,5 +1,5 @@
 // Types shared by workflows, activities and clients. Pure: no Node imports (workflows bundle this file).
-import type { FileRef } from '../store/fileRef';
+import type { FileRef } from './fileRef';
 
 /** The media capabilities a backend can provide, in the order a shot goes through them. */
 export type MediaCapability = 'video' | 'upscale' | 'interpolate' | 'music';

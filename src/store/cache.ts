@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FileRef } from './fileRef';
+import type { FileRef } from '../shared/fileRef';
 import { hashFile } from './fileHash';
+import { writeFileAtomic } from './atomicFile';
 import { checksumMismatch } from './failures';
 
 /** Temp files older than this are from a crashed download. */
@@ -42,17 +43,13 @@ export class FileCache {
   async insert(ref: FileRef, download: (tmpFile: string) => Promise<void>): Promise<string> {
     await fs.mkdir(this.dir, { recursive: true });
     const file = this.pathFor(ref);
-    const tmp = path.join(this.dir, `.${ref.sha256}.${randomUUID()}.tmp`);
-    try {
+    await writeFileAtomic(file, async (tmp) => {
       await download(tmp);
       const got = await hashFile(tmp);
       if (got.sha256 !== ref.sha256 || got.size !== ref.size) {
         throw checksumMismatch(`the copy of ${ref.key} fetched from the store (${got.size} bytes)`, ref.sha256, got.sha256);
       }
-      await fs.rename(tmp, file);
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
+    }, { tmp: path.join(this.dir, `.${ref.sha256}.${randomUUID()}.tmp`) });
     await this.touch(file);
     await this.evict(file);
     return file;

@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FileRef } from './fileRef';
+import type { FileRef } from '../shared/fileRef';
 import { hashFile } from './fileHash';
-import { assertKey, assertPrefix } from './keys';
+import { writeFileAtomic } from './atomicFile';
+import { assertKey, assertPrefix } from '../shared/storeKeys';
 import { checksumMismatch } from './failures';
 import type { BytesMoved, PutResult, Store } from './store';
 
@@ -35,15 +36,11 @@ export class DirectoryStore implements Store {
     if (there && there.dev === src.dev && there.ino === src.ino) return { ...ref, reused: true };
     if (there?.size === size && (await hashFile(dest)).sha256 === sha256) return { ...ref, reused: true };
     await fs.mkdir(path.dirname(dest), { recursive: true });
-    const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomUUID()}.tmp`);
-    try {
+    await writeFileAtomic(dest, async (tmp) => {
       await fs.copyFile(localFile, tmp);
       const copied = await hashFile(tmp);
       if (copied.sha256 !== sha256) throw checksumMismatch(`the copy of ${localFile} at ${dest}`, sha256, copied.sha256);
-      await fs.rename(tmp, dest);
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
+    }, { tmp: path.join(path.dirname(dest), `.${path.basename(dest)}.${randomUUID()}.tmp`) });
     this.moved.uploaded += size;
     return { ...ref, reused: false };
   }

@@ -7,7 +7,6 @@ import { S3Store } from './s3';
 import type { Store } from './store';
 
 export type { Store, PutResult, BytesMoved } from './store';
-export type { FileRef } from './fileRef';
 export { StoreConfigError, storeSettingsFromEnv, type StoreSettings } from '../config/store';
 
 export function createStore(settings: StoreSettings, env: NodeJS.ProcessEnv = process.env): Store {

@@ -12,9 +12,9 @@ import type { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import type { S3Settings } from '../config/store';
 import type { FileCache } from './cache';
-import type { FileRef } from './fileRef';
+import type { FileRef } from '../shared/fileRef';
 import { hashFile } from './fileHash';
-import { assertKey, assertPrefix } from './keys';
+import { assertKey, assertPrefix } from '../shared/storeKeys';
 import { checksumMismatch, storeFailure } from './failures';
 import type { BytesMoved, PutResult, Store } from './store';
 

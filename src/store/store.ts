@@ -1,9 +1,8 @@
 // What every store does: a directory (the default: the data directory itself, no copies on one machine) or
 // an S3-compatible bucket shared by workers on several machines. Errors are Temporal ApplicationFailures
 // (failures.ts), retryable or not, so activities pass them on as they are.
-import type { FileRef } from './fileRef';
+import type { FileRef } from '../shared/fileRef';
 
-export type { FileRef } from './fileRef';
 
 export interface PutResult extends FileRef {
   /** The key already held this content: nothing was written. */

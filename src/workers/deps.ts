@@ -1,7 +1,7 @@
 // What a worker process needs, from its environment (read by src/config): where files live, which backends
 // it can run, the OpenAI-compatible server for the shot-list writer, the moderation endpoint, and where the
 // on-air ffmpeg publishes.
-import type { ActivityDeps } from '../activities/index';
+import type { ActivityDeps } from '../activities/deps';
 import { defaultBackends } from '../activities/backends/registry';
 import { broadcastFromEnv } from '../config/broadcast';
 import { moderationFromEnv, openAiFromEnv } from '../config/models';

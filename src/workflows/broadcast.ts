@@ -5,12 +5,12 @@ import {
   ActivityCancellationType, ActivityFailure, CancellationScope, continueAsNew, isCancellation, proxyActivities, setHandler, sleep, workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { createBroadcastActivities } from '../activities/broadcast/index';
+import type { Activities } from '../activities/index';
 import type { BroadcastInput } from '../shared/channel';
 import { moveAirSignal, restartAirSignal } from '../shared/channelMessages';
 import { taskQueues } from '../shared/taskQueues';
 
-type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
+type BroadcastActivities = Pick<Activities, 'onAir'>;
 
 const ON_AIR: ActivityOptions = {
   startToCloseTimeout: '30 days',

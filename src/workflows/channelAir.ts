@@ -5,11 +5,11 @@
 // queues: temporalio/samples-typescript, worker-specific-task-queues).
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import { noWorkerTookIt } from '../shared/failureMessage';
-import type { createBroadcastActivities } from '../activities/broadcast/index';
+import type { Activities } from '../activities/index';
 import type { AirClaim } from '../shared/channel';
 import { taskQueues } from '../shared/taskQueues';
 
-type BroadcastActivities = ReturnType<typeof createBroadcastActivities>;
+type BroadcastActivities = Pick<Activities, 'claimAir' | 'prepareAir' | 'swapSlot' | 'retainEpisodes'>;
 
 /** patched() id: channels claim an air host; histories recorded before send air work to the shared air queue. */
 export const AIR_HOST_PATCH = 'air-host-queue';

@@ -7,11 +7,12 @@ import {
   CancellationScope, condition, getExternalWorkflowHandle, isCancellation, log, patched, proxyActivities,
   upsertMemo, upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { BroadcastEnded, createChannelControlActivities } from '../activities/channelControl';
+import type { BroadcastEnded } from '../activities/channelControl';
+import type { Activities } from '../activities/index';
 import { LAST_STATE_MEMO, broadcastWorkflowId, episodeWorkflowId, type ChannelState } from '../shared/channel';
 import { channelNameKey, channelStateKey, type ChannelRunState } from '../shared/searchAttributes';
 
-type ChannelControl = ReturnType<typeof createChannelControlActivities>;
+type ChannelControl = Pick<Activities, 'watchBroadcast'>;
 
 /** Watching lasts as long as the channel run; a heartbeat every poll shows a dead worker within 30 s. */
 const { watchBroadcast } = proxyActivities<ChannelControl>({

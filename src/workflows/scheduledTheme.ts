@@ -4,10 +4,10 @@
 // `episodes`, it waits until the channel has made that many more episodes and puts the previous theme
 // back, unless someone changed the theme meanwhile.
 import { ApplicationFailure, log, proxyActivities, setCurrentDetails, sleep } from '@temporalio/workflow';
-import type { createChannelControlActivities } from '../activities/channelControl';
+import type { Activities } from '../activities/index';
 import { parseScheduledTheme, type ScheduledTheme } from '../shared/schedule';
 
-type ChannelControl = ReturnType<typeof createChannelControlActivities>;
+type ChannelControl = Pick<Activities, 'applyChannelTheme' | 'channelStatus'>;
 
 const { applyChannelTheme, channelStatus } = proxyActivities<ChannelControl>({
   startToCloseTimeout: '1 minute',

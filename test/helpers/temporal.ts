@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startDevServer, type DevServer } from '../../src/servers/temporalDevServer';
 import { createWorker, workflowsPath, type WebtvWorker } from '../../src/workers/worker';
-import type { ActivityDeps } from '../../src/activities/index';
+import type { ActivityDeps } from '../../src/activities/deps';
 
 export interface TestTemporal {
   server: DevServer;

@@ -2,7 +2,7 @@
 // disk, and the long onAir activity that supervises ffmpeg.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import fs from 'node:fs/promises';
-import type { WorkerDeps } from '../index';
+import { storeOf, type ActivityDeps } from '../deps';
 import { probe } from '../media/ffmpeg';
 import { channelWorkflowId, SLOT_COUNT, type AirClaim, type SlotOpened } from '../../shared/channel';
 import { slotOpenedSignal } from '../../shared/channelMessages';
@@ -15,7 +15,7 @@ import { ensureStandbyClip } from './standby';
 import { publishUrl } from './streamUrl';
 import path from 'node:path';
 import { throughOutage } from '../../store/outage';
-import type { FileRef } from '../../store/index';
+import type { FileRef } from '../../shared/fileRef';
 
 export type { BroadcastSettings } from './onAirArgs';
 
@@ -37,8 +37,8 @@ function activitySignal(): AbortSignal | undefined {
   }
 }
 
-export function createBroadcastActivities(deps: WorkerDeps) {
-  const store = deps.store;
+export function createBroadcastActivities(deps: ActivityDeps) {
+  const store = storeOf(deps);
 
   /** Runs on the shared air queue (or a host's own, to check it is there): answers which host took it. */
   async function claimAir(input: { channel: string }): Promise<AirClaim> {

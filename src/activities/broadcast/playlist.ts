@@ -7,7 +7,8 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO } from './airFormat';
 import { SLOT_COUNT } from '../../shared/channel';
-import { channelDir } from '../episode/paths';
+import { airDir } from '../episode/paths';
+import { writeFileAtomic } from '../../store/atomicFile';
 
 /** Changes with how the standby's audio is cut (whole AAC frames, no priming packet), so old ones are remade. */
 const STANDBY_CUT = 'whole-aac-frames-no-priming';
@@ -20,7 +21,7 @@ export interface AirPaths {
 }
 
 export function airPaths(dataDir: string, channel: string): AirPaths {
-  const dir = path.join(channelDir(dataDir, channel), 'air');
+  const dir = airDir(dataDir, channel);
   return {
     dir,
     slots: Array.from({ length: SLOT_COUNT }, (_, i) => path.join(dir, `slot-${i}.mp4`)),
@@ -49,13 +50,6 @@ export function escapeFfconcatPath(p: string): string {
 
 export function ffconcatText(files: string[]): string {
   return ['ffconcat version 1.0', ...files.map((f) => `file ${escapeFfconcatPath(f)}`), ''].join('\n');
-}
-
-/** Writes a file under a temporary name and renames it into place, so no reader sees half of it. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  await fs.writeFile(tmp, data);
-  await fs.rename(tmp, file);
 }
 
 /** Writes one playlist per start slot. Entries are slot names relative to the playlist's own folder. */
@@ -89,8 +83,7 @@ export async function installSlot(air: AirPaths, slot: number, source: string): 
   const target = air.slots[slot];
   if ((await inodeOf(target)) === src.ino) return src.ino;
   const others = await Promise.all(air.slots.filter((_, i) => i !== slot).map(inodeOf));
-  const tmp = path.join(air.dir, `.slot-${slot}.${randomUUID()}.tmp.mp4`);
-  try {
+  await writeFileAtomic(target, async (tmp) => {
     if (others.includes(src.ino)) {
       await fs.copyFile(source, tmp);
     } else {
@@ -100,11 +93,7 @@ export async function installSlot(air: AirPaths, slot: number, source: string): 
         await fs.copyFile(source, tmp);
       }
     }
-    await fs.rename(tmp, target);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
+  }, { tmp: path.join(air.dir, `.slot-${slot}.${randomUUID()}.tmp.mp4`) });
   return (await fs.stat(target)).ino;
 }
 

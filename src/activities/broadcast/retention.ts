@@ -3,7 +3,7 @@
 // this may never have had the folders of episodes made on other machines.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { channelDir, episodeKey, episodesKeyPrefix } from '../episode/paths';
+import { episodeKeyPrefix, episodesDir, episodesKeyPrefix } from '../episode/paths';
 import type { Store } from '../../store/index';
 
 export interface RetentionRequest {
@@ -14,7 +14,7 @@ export interface RetentionRequest {
 }
 
 export async function removeOldEpisodes(dataDir: string, req: RetentionRequest, store?: Store): Promise<number[]> {
-  const dir = path.join(channelDir(dataDir, req.channel), 'episodes');
+  const dir = episodesDir(dataDir, req.channel);
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   const local = new Map(entries.filter((e) => e.isDirectory() && /^\d+$/.test(e.name)).map((e) => [Number(e.name), e.name]));
   const found = new Set(local.keys());
@@ -31,7 +31,7 @@ export async function removeOldEpisodes(dataDir: string, req: RetentionRequest, 
     const name = local.get(n);
     if (name) await fs.rm(path.join(dir, name), { recursive: true, force: true });
     // The episode's folder as a key prefix (its keys are its files' paths under the data directory).
-    await store?.remove({ prefix: `${path.posix.dirname(episodeKey(req.channel, n, 'x'))}/` });
+    await store?.remove({ prefix: episodeKeyPrefix(req.channel, n) });
     removed.push(n);
   }
   return removed.sort((a, b) => a - b);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { probe, videoSec, type ProbeResult } from '../media/ffmpeg';
 import type { BackendContext, Written } from '../backends/backends';
+import { writeFileAtomic } from '../../store/atomicFile';
 
 export const ACTIVITY_LOG = 'activity-log.jsonl';
 
@@ -28,12 +29,6 @@ export function readActivityLog(dir: string): (LogEntry & { at: string })[] {
   const file = path.join(dir, ACTIVITY_LOG);
   if (!fs.existsSync(file)) return [];
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-}
-
-export function writeFileAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 export type MediaKind = 'video' | 'audio';
@@ -113,17 +108,19 @@ export async function produceMedia(o: ProduceOptions): Promise<Produced> {
   const { ctx, stop } = backendContext(scratch, o.compactOutput);
   const started = Date.now();
   try {
-    const written = await o.make(tmp, ctx);
-    if (!fs.existsSync(tmp) || fs.statSync(tmp).size === 0) throw new Error(`the ${o.backend} backend wrote no ${o.kind} file`);
-    let p: ProbeResult;
-    try {
-      p = written ?? await probe(tmp, ctx.signal);
-    } catch (err) {
-      throw new Error(`the ${o.backend} backend returned a file that is not readable ${o.kind}: ${(err as Error).message}`);
-    }
-    const problem = mediaProblem(p, o.kind);
-    if (problem) throw new Error(`the ${o.backend} backend returned unusable ${o.kind}: ${problem}`);
-    fs.renameSync(tmp, final);
+    const p = await writeFileAtomic(final, async (tmp): Promise<ProbeResult> => {
+      const written = await o.make(tmp, ctx);
+      if (!fs.existsSync(tmp) || fs.statSync(tmp).size === 0) throw new Error(`the ${o.backend} backend wrote no ${o.kind} file`);
+      let p: ProbeResult;
+      try {
+        p = written ?? await probe(tmp, ctx.signal);
+      } catch (err) {
+        throw new Error(`the ${o.backend} backend returned a file that is not readable ${o.kind}: ${(err as Error).message}`);
+      }
+      const problem = mediaProblem(p, o.kind);
+      if (problem) throw new Error(`the ${o.backend} backend returned unusable ${o.kind}: ${problem}`);
+      return p;
+    }, { tmp });
     appendActivityLog(o.dir, { step: o.step, shot: o.shot, backend: o.backend, attempt, outcome: 'made', ms: Date.now() - started });
     return { path: final, probe: p, reused: false, attempt };
   } catch (err) {
@@ -131,7 +128,6 @@ export async function produceMedia(o: ProduceOptions): Promise<Produced> {
     throw err;
   } finally {
     stop();
-    fs.rmSync(tmp, { force: true });
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

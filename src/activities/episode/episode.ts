@@ -4,22 +4,20 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendSpec, EpisodeManifest, EpisodeModeration, MediaCapability, MediaResult, ShotList, StepRecord, WriterSpec } from '../../shared/types';
+import type { BackendSpec, EpisodeManifest, MediaCapability, MediaResult, ShotList, WriterSpec } from '../../shared/types';
 import type { BackendContext, BackendRegistry } from '../backends/backends';
-import { appendActivityLog, produceMedia, writeFileAtomic, type Produced } from './artifacts';
+import { appendActivityLog, produceMedia, type Produced } from './artifacts';
+import { writeFileAtomic } from '../../store/atomicFile';
 import { videoSec } from '../media/ffmpeg';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
-import { episodeDir, episodeKey } from './paths';
+import { episodeDir, episodeKey, episodesDir, type EpisodeId } from './paths';
 import { writeOfflineShotList } from '../backends/shotlist/offline';
 import { writeOpenAIShotList } from '../backends/shotlist/openai';
-import { muxEpisodeFiles } from '../media/mux';
-import type { WorkerDeps } from '../index';
-import type { FileRef } from '../../store/index';
+import { muxEpisodeFiles, type MuxRequest } from '../media/mux';
+import { storeOf, type ActivityDeps } from '../deps';
+import type { FileRef } from '../../shared/fileRef';
 import { storeWaits, throughOutage } from '../../store/outage';
-
-/** Which episode a step belongs to (the channel keeps a finished one as an EpisodeRef, src/shared/channel.ts). */
-export interface EpisodeId { channel: string; episode: number }
 
 export interface ShotListRequest extends EpisodeId { theme: string; shots: number; seed: number; writer: WriterSpec }
 /**
@@ -33,17 +31,6 @@ export interface ShotStepRequest extends EpisodeId { shot: number; prompt: strin
  */
 export interface ShotInputRequest extends ShotStepRequest { inPath: string; input?: FileRef; inputSec?: number; inputSize?: { width: number; height: number } }
 export interface MusicStepRequest extends EpisodeId { description: string; durationSec: number; seed: number; backend: BackendSpec; keepLocal?: boolean }
-export interface MuxRequest extends EpisodeId {
-  workflowId: string;
-  theme: string;
-  seed: number;
-  mood: string;
-  /** `durationSec`: the interpolated video's length (MediaResult.videoSec); probed when absent. */
-  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string; interpolatedFile?: FileRef; durationSec?: number }[];
-  music: { path: string; description: string; file?: FileRef };
-  steps: StepRecord[];
-  moderation?: EpisodeModeration;
-}
 
 const specTag = (spec: BackendSpec) => hashOf(JSON.stringify(spec)).toString('hex').slice(0, 6);
 const tag = (...parts: (string | number)[]) => hashOf(...parts).toString('hex').slice(0, 10);
@@ -52,7 +39,7 @@ const shotName = (shot: number, stage: string, key: string, ext = 'mp4') => `sho
 /** With a shared store: how many of a channel's latest episode folders a worker keeps on its own disk. */
 export const LOCAL_EPISODES_KEPT = 8;
 
-export function createEpisodeActivities(deps: WorkerDeps) {
+export function createEpisodeActivities(deps: ActivityDeps) {
   const dirOf = (r: EpisodeId) => episodeDir(deps.dataDir, r.channel, r.episode);
 
   function backendFor<C extends MediaCapability>(cap: C, spec: BackendSpec) {
@@ -67,7 +54,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
     return impl as NonNullable<BackendRegistry[string][C]>;
   }
 
-  const store = deps.store;
+  const store = storeOf(deps);
   // A directory store is this machine's data directory: the steps' files are already there, so they are
   // neither copied nor hashed. An S3 store is shared by machines: each step's output goes in it, and the
   // next step, wherever it runs, fetches what it does not have.
@@ -101,7 +88,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
    * reuses what is here) and drop older ones, so a worker that runs for weeks does not fill its disk.
    */
   async function pruneLocalEpisodes(req: EpisodeId): Promise<void> {
-    const episodes = path.dirname(dirOf(req));
+    const episodes = episodesDir(deps.dataDir, req.channel);
     for (const name of await fs.promises.readdir(episodes).catch(() => [] as string[])) {
       const n = Number(name);
       if (/^\d+$/.test(name) && n <= req.episode - LOCAL_EPISODES_KEPT) await fs.promises.rm(path.join(episodes, name), { recursive: true, force: true });
@@ -157,7 +144,7 @@ export function createEpisodeActivities(deps: WorkerDeps) {
         list = writeOfflineShotList(req.theme, req.shots, req.seed);
       }
       fs.mkdirSync(dir, { recursive: true });
-      writeFileAtomic(file, JSON.stringify({ key, writer: req.writer, ...list }, null, 2));
+      await writeFileAtomic(file, JSON.stringify({ key, writer: req.writer, ...list }, null, 2));
       appendActivityLog(dir, { step: 'writeShotList', backend: req.writer.kind, attempt, outcome: 'made' });
       return { ...list, writer: req.writer.kind, attempt };
     },

@@ -4,15 +4,28 @@
 import type { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BROADCAST, type EpisodeManifest, type ShotManifest } from '../../shared/types';
-import { appendActivityLog, writeFileAtomic } from '../episode/artifacts';
+import { BROADCAST, type EpisodeManifest, type EpisodeModeration, type ShotManifest, type StepRecord } from '../../shared/types';
+import type { FileRef } from '../../shared/fileRef';
+import { appendActivityLog } from '../episode/artifacts';
+import { writeFileAtomic } from '../../store/atomicFile';
 import { BROADCAST_AUDIO, BROADCAST_VIDEO, airFormatProblems } from '../broadcast/airFormat';
 import { airAudioSamples, dropAudioPriming } from '../broadcast/airAudio';
 import { measureLoudness, probe, runFfmpeg, videoSec } from './ffmpeg';
-import type { MuxRequest } from '../episode/episode';
 import { storeWaits, throughOutage } from '../../store/outage';
-import { episodeKey } from '../episode/paths';
+import { episodeKey, type EpisodeId } from '../episode/paths';
 import type { Store } from '../../store/index';
+
+export interface MuxRequest extends EpisodeId {
+  workflowId: string;
+  theme: string;
+  seed: number;
+  mood: string;
+  /** `durationSec`: the interpolated video's length (MediaResult.videoSec); probed when absent. */
+  shots: { index: number; prompt: string; seed: number; generated: string; upscaled: string; interpolated: string; interpolatedFile?: FileRef; durationSec?: number }[];
+  music: { path: string; description: string; file?: FileRef };
+  steps: StepRecord[];
+  moderation?: EpisodeModeration;
+}
 
 export const LOUDNESS = { i: -23, tp: -2 } as const;
 /** The mux makes audio exactly the video's length: within one AAC frame (1024 samples). */
@@ -37,7 +50,7 @@ async function storeEpisode(store: Store | undefined, manifest: EpisodeManifest,
   const { reused, ...episodeFile } = await throughOutage(`put ${key}`, () => store.put(key, manifest.episodePath, { signal: actx.cancellationSignal }), storeWaits(actx));
   appendActivityLog(manifest.episodeDir, { step: 'storeEpisode', backend: store.kind, attempt: actx.info.attempt, outcome: reused ? 'reused' : 'made' });
   const stored = { ...manifest, episodeFile };
-  if (JSON.stringify(manifest.episodeFile) !== JSON.stringify(episodeFile)) writeFileAtomic(manifest.manifestPath, JSON.stringify(stored, null, 2));
+  if (JSON.stringify(manifest.episodeFile) !== JSON.stringify(episodeFile)) await writeFileAtomic(manifest.manifestPath, JSON.stringify(stored, null, 2));
   return stored;
 }
 
@@ -80,26 +93,25 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
     `${req.shots.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0[v]`,
     `[${n}:a]${audioShape}${norm}[a]`,
   ].join(';');
-  const tmp = path.join(dir, `.episode.attempt-${attempt}.tmp.mp4`);
   const encoded = path.join(dir, `.episode.attempt-${attempt}.encoded.tmp.mp4`);
   try {
-    await runFfmpeg([
-      ...req.shots.flatMap((s) => ['-i', s.interpolated]), '-i', req.music.path,
-      '-filter_complex', graph, '-map', '[v]', '-map', '[a]',
-      ...BROADCAST_VIDEO, ...BROADCAST_AUDIO,
-      '-map_metadata', '-1', '-f', 'mp4', encoded,
-    ], {
-      signal: actx.cancellationSignal,
-      expectedSec: D,
-      onProgress: (p) => actx.heartbeat({ stage: 'mux', fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
-    });
-    await dropAudioPriming(encoded, tmp, actx.cancellationSignal);
-    const p = await probe(tmp, actx.cancellationSignal, { air: true });
-    const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC });
-    if (problems.length) throw new Error(`the muxed episode is not in the broadcast format: ${problems.join('; ')}`);
-    fs.renameSync(tmp, episodePath);
+    await writeFileAtomic(episodePath, async (tmp) => {
+      await runFfmpeg([
+        ...req.shots.flatMap((s) => ['-i', s.interpolated]), '-i', req.music.path,
+        '-filter_complex', graph, '-map', '[v]', '-map', '[a]',
+        ...BROADCAST_VIDEO, ...BROADCAST_AUDIO,
+        '-map_metadata', '-1', '-f', 'mp4', encoded,
+      ], {
+        signal: actx.cancellationSignal,
+        expectedSec: D,
+        onProgress: (p) => actx.heartbeat({ stage: 'mux', fraction: p.fraction, outSec: p.outSec, speed: p.speed }),
+      });
+      await dropAudioPriming(encoded, tmp, actx.cancellationSignal);
+      const p = await probe(tmp, actx.cancellationSignal, { air: true });
+      const problems = airFormatProblems(p, { expectedSec: D, maxAvMismatchSec: AAC_FRAME_SEC });
+      if (problems.length) throw new Error(`the muxed episode is not in the broadcast format: ${problems.join('; ')}`);
+    }, { tmp: path.join(dir, `.episode.attempt-${attempt}.tmp.mp4`) });
   } finally {
-    fs.rmSync(tmp, { force: true });
     fs.rmSync(encoded, { force: true });
   }
   const manifest: EpisodeManifest = {
@@ -120,7 +132,7 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
     episodeDir: dir,
     createdAt: new Date().toISOString(),
   };
-  writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2));
+  await writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2));
   appendActivityLog(dir, { step: 'muxEpisode', backend: 'ffmpeg', attempt, outcome: 'made', ms: Date.now() - started });
   return storeEpisode(store, manifest, actx);
 }

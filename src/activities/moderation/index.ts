@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ActivityDeps } from '../index';
+import type { ActivityDeps } from '../deps';
 import { createModerationEndpoint, EndpointUnavailable } from './endpoint';
 import { loadRules } from './rules';
 
@@ -26,15 +26,7 @@ export interface ModerationVerdict {
   checkedBy: ('local' | 'endpoint')[];
 }
 
-export interface ModerationSettings {
-  /** Key for the moderation endpoint; without one only the local rules apply. */
-  apiKey?: string;
-  baseURL?: string;
-  /** Default omni-moderation-latest. */
-  model?: string;
-  /** File of extra terms and /patterns/ (WEBTV_BLOCKLIST). */
-  blocklistPath?: string;
-}
+export type { ModerationSettings } from '../deps';
 
 export const MODERATION_MODEL = 'omni-moderation-latest';
 /** Longer than any theme, suggestion or shot prompt; bounds the work one call can ask for. */

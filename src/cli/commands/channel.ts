@@ -9,12 +9,13 @@ import { localTime } from './schedule';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
-import { loadChannelBackends } from '../../activities/backends/gradio/config';
+import { loadChannelBackends } from '../../channels/channelConfig';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { moveAirUpdate, pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
 import { hostIdProblem } from '../../shared/taskQueues';
 import { checkTheme, themeRejection } from '../../shared/theme';
 import type { EpisodeBackends } from '../../shared/types';
+import { UsageError } from '../usageError';
 
 const USAGE = `usage:
   webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast] [--audience]
@@ -25,8 +26,6 @@ const USAGE = `usage:
   webtv channel status <name> [--json]
   webtv channel move-air <name> [--to <host>]   air from another host's air worker (when its host is gone for good)
   webtv channel suggestions <name> [remove|ban <id>]   (see "webtv channel suggestions --help")`;
-
-class UsageError extends Error {}
 
 function channelArg(name: string | undefined): string {
   if (!name) throw new UsageError('missing channel name');

@@ -3,8 +3,8 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadChannelBackends } from '../../activities/backends/gradio/config';
-import { channelDir } from '../../activities/episode/paths';
+import { loadChannelBackends } from '../../channels/channelConfig';
+import { episodesDir } from '../../activities/episode/paths';
 import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
 import { episodeWorkflowId } from '../../shared/channel';
@@ -17,7 +17,7 @@ const USAGE = 'usage: webtv episode make --theme "…" [--shots N] [--backend of
 
 /** The next episode number this data directory has not used for `channel`. */
 export function nextEpisodeNumber(dataDir: string, channel: string): number {
-  const dir = `${channelDir(dataDir, channel)}/episodes`;
+  const dir = episodesDir(dataDir, channel);
   if (!fs.existsSync(dir)) return 1;
   const used = fs.readdirSync(dir).map(Number).filter(Number.isInteger);
   return used.length ? Math.max(...used) + 1 : 1;

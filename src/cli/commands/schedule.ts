@@ -4,6 +4,7 @@ import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
 import { channelNameProblem } from '../../shared/validation';
 import { addSchedule, listSchedules, removeSchedule, ScheduleInputError, type ProgrammeSchedule } from '../../channels/schedules';
+import { UsageError } from '../usageError';
 
 const USAGE = `usage:
   webtv schedule add <channel> --cron "<cron>" --theme "…" [--episodes <n>] [--note "…"]
@@ -29,8 +30,6 @@ export function formatSchedules(list: ProgrammeSchedule[]): string {
     `  next      ${s.next.slice(0, 3).map((t) => localTime(t)).join(', ') || 'never'}`,
   ].join('\n')).join('\n');
 }
-
-class UsageError extends Error {}
 
 export async function run(argv: string[]): Promise<number> {
   try {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { BackendSpec } from '../../activities/backends/backends';
 import { checkCapability, type CapabilityCheck } from '../../activities/backends/gradio/check';
-import { loadChannelBackends, MEDIA_CAPABILITIES } from '../../activities/backends/gradio/config';
+import { loadChannelBackends, MEDIA_CAPABILITIES } from '../../channels/channelConfig';
 import { checkModelServers, formatModelServers } from './modelServerHealth';
 import { channelConfigFileFromEnv } from '../../config/settings';
 

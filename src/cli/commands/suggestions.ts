@@ -6,13 +6,12 @@ import { connectClient, temporalTarget } from '../../temporal/connection';
 import { channelWorkflowId, type ChannelStatus } from '../../shared/channel';
 import { removeSuggestionUpdate, statusQuery } from '../../shared/channelMessages';
 import { channelNameProblem } from '../../shared/validation';
+import { UsageError } from '../usageError';
 
 const USAGE = `usage:
   webtv channel suggestions <name> [--json]      list viewers' suggestions that passed moderation, by votes
   webtv channel suggestions <name> remove <id>   take one out
   webtv channel suggestions <name> ban <id>      take one out and refuse its text and its viewer from now on`;
-
-class UsageError extends Error {}
 
 export function formatSuggestions(s: ChannelStatus): string {
   const lines = [

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { failure } from './failures';
 import { huggingFace } from '../../../config/huggingFace';
+import { sleep } from '../../sleep';
 
 /** Answers with the app once it is up. */
 export const READY_STAGES = ['RUNNING'] as const;
@@ -109,14 +110,6 @@ export async function wake(host: string, signal: AbortSignal | undefined): Promi
   const timeout = AbortSignal.timeout(HUB_TIMEOUT_MS);
   await fetch(host, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
     .then((r) => r.body?.cancel(), () => {});
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(signal?.reason ?? new Error('aborted')); };
-    if (signal?.aborted) onAbort(); else signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export interface SpaceWait {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { probe, runFfmpeg } from '../../media/ffmpeg';
+import { writeFileAtomic } from '../../../store/atomicFile';
 import type { AppConnection } from './connection';
 import { classifyAppError, failure } from './failures';
 
@@ -27,13 +28,9 @@ export async function uploadableVideo(localPath: string, signal?: AbortSignal): 
   if (!INTERMEDIATE_CODECS.has((await probe(localPath, signal).catch(() => undefined))?.video?.codec ?? '')) return localPath;
   const mp4 = `${localPath}.upload.mp4`;
   if (existsSync(mp4)) return mp4;
-  const tmp = `${mp4}.${process.pid}.tmp`;
-  try {
+  await writeFileAtomic(mp4, async (tmp) => {
     await runFfmpeg(['-i', localPath, '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', '-f', 'mp4', tmp], { signal });
-    await fs.rename(tmp, mp4);
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
+  }, { tmp: `${mp4}.${process.pid}.tmp` });
   return mp4;
 }
 

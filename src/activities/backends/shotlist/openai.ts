@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { z } from 'zod';
-import type { OpenAISettings } from '../../index';
+import type { OpenAISettings } from '../../deps';
 
 export const MAX_TRIES = 3;
 export const PROMPT_MIN_CHARS = 20;

@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { WriterSpec } from '../../../shared/types';
-import type { ActivityDeps } from '../../index';
+import type { ActivityDeps } from '../../deps';
 import { rewriteOfflineShotPrompt } from './offline';
 import { rewriteOpenAIShotPrompt } from './openai';
 

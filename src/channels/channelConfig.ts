@@ -1,9 +1,10 @@
 // The `backends` section of a channel's JSON config file: which backend serves each capability and,
-// for Gradio, which app/endpoint/params. Exported so the channel code validates the same way.
+// for Gradio, which app/endpoint/params. Read by the CLI (channel start, episode make, spaces check); the
+// Gradio spec itself is the backend's (activities/backends/gradio/spec.ts).
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { MediaCapability } from '../backends';
-import { gradioSpecSchema } from './spec';
+import type { MediaCapability } from '../activities/backends/backends';
+import { gradioSpecSchema } from '../activities/backends/gradio/spec';
 
 export const MEDIA_CAPABILITIES: readonly MediaCapability[] = ['video', 'upscale', 'interpolate', 'music'];
 
