@@ -23,7 +23,7 @@ export const DISPLAY_TRICK_CATEGORY = 'display-trick';
 
 interface Term {
   category: string;
-  /** Where the (collapsed) term has a word break. */
+  /** Where the term has a word break (letter offsets). */
   breaks: Set<number>;
   /** This is the term without its final e: it must go on with an ending like -ing (`raping`). */
   eDrop: boolean;
