@@ -64,7 +64,7 @@ describe('skeleton', () => {
       assert.equal(displayTrickProblem(`abc${String.fromCodePoint(cp)}def`), 'bidi-control', cp.toString(16));
     }
     assert.equal(displayTrickProblem('e\u0301\u0302\u0303'), 'combining-marks');
-    assert.equal(displayTrickProblem('Tiếng Việt, ệ, 東京, עברית, العربية'), undefined);
+    assert.equal(displayTrickProblem('Tiếng Việt, ệ, 東京, עברית, العربية, ज़िंदगी, नहीं'), undefined);
     assert.deepEqual(rules.check('Tiếng Việt: phở ở Hà Nội'), []);
   });
 });

@@ -19,8 +19,11 @@ export const STAND_INS: Readonly<Record<string, string>> = {
 
 /** Bidirectional embedding, override and isolate controls: they can show a text in another order than it is read. */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/u;
-/** More than two combining marks on one letter ("Zalgo" text), after canonical decomposition. */
-const MARK_PILE = /\p{M}{3}/u;
+/**
+ * More than two combining marks on one letter ("Zalgo" text), after canonical decomposition. Only the
+ * script-neutral combining blocks count: a Hindi syllable such as ज़िं carries three marks of its own script.
+ */
+const MARK_PILE = /[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3}/u;
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
 const MARKS = /\p{M}/gu;
 /** Regional indicators 🇦–🇿, negative circled 🅐–🅩, squared 🄰–🅉 (also NFKC's) and negative squared 🅰–🆉. */
