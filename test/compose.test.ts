@@ -234,7 +234,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('builds an image whose entry point is the webtv CLI with ffmpeg installed', () => {
-    assert.match(dockerfile, /^FROM node:20/m);
+    assert.match(dockerfile, /^FROM node:24-/m, "the image runs Node 24, the active LTS");
     assert.match(dockerfile, /apt-get install[^\n]*ffmpeg/);
     assert.match(dockerfile, /ENTRYPOINT \["node", "bin\/webtv.js"\]/);
     assert.ok(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies.tsx, 'tsx is a runtime dependency (the image omits dev dependencies)');
