@@ -204,7 +204,7 @@ describe('docker-compose.yml', () => {
       const envFile = path.join(dir, 'empty.env');
       fs.writeFileSync(envFile, '');
       const secrets = {
-        WEBTV_CONTROL_TOKEN: 'token-1', WEBTV_PUBLISH_SECRET: 'secret-2', POSTGRES_PASSWORD: 'password-3',
+        WEBTV_CONTROL_TOKEN: 'control-token-1-of-24-chars', WEBTV_PUBLISH_SECRET: 'publish-secret-2-of-24-chars', POSTGRES_PASSWORD: 'password-3',
         AWS_ACCESS_KEY_ID: 'key-4', AWS_SECRET_ACCESS_KEY: 'secret-5',
       };
       const run = (extra: Record<string, string>) => spawnSync(cli.cmd, [...cli.args, '--env-file', envFile, '-f', 'docker-compose.yml', 'config'], {
@@ -217,7 +217,7 @@ describe('docker-compose.yml', () => {
       assert.deepEqual(Object.keys(resolved).sort(), Object.keys(services).sort());
       assert.equal(resolved.media.deploy?.replicas, 2);
       assert.equal(resolved.temporal.depends_on?.['temporal-schema-setup']?.condition, 'service_completed_successfully');
-      assert.equal(resolved.webtv.environment?.WEBTV_PUBLISH_SECRET, 'secret-2');
+      assert.equal(resolved.webtv.environment?.WEBTV_PUBLISH_SECRET, 'publish-secret-2-of-24-chars');
       assert.equal(resolved.temporal.environment?.POSTGRES_PWD, 'password-3');
       assert.equal(resolved.media.environment?.AWS_SECRET_ACCESS_KEY, 'secret-5');
       assert.equal(resolved.remote.environment?.OPENAI_API_KEY ?? '', '', 'an optional secret left unset stays empty');

@@ -2,10 +2,15 @@
 // keys inside WEBTV_EXTRA_RTMP are secrets: they go into ffmpeg's arguments, never into a log.
 import { z } from 'zod';
 import type { BroadcastSettings } from '../activities/broadcast/index';
+import { secretProblem } from './web';
 
 const schema = z.object({
   WEBTV_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'expected rtmp://host:port/app (the RTMP server the worker publishes to)').optional(),
-  WEBTV_PUBLISH_SECRET: z.string().optional(),
+  // Set but empty is refused: node-media-server would take an empty secret as "no publish check".
+  WEBTV_PUBLISH_SECRET: z.string().superRefine((v, ctx) => {
+    const problem = secretProblem('WEBTV_PUBLISH_SECRET', v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
   WEBTV_HLS_DIR: z.string().optional(),
   WEBTV_EXTRA_RTMP: z.string().optional(),
 });
@@ -17,7 +22,7 @@ function parse(env: NodeJS.ProcessEnv) {
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
+    throw new Error(issue.message.startsWith(String(issue.path[0])) ? issue.message : `environment variable ${String(issue.path[0])} is invalid: ${issue.message}`);
   }
   return parsed.data;
 }

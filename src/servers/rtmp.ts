@@ -6,6 +6,7 @@ import net from 'node:net';
 import { createRequire } from 'node:module';
 import { StreamSessions } from './rtmpSessions';
 import { publishSecretFromEnv } from '../config/broadcast';
+import { secretProblem } from '../config/web';
 
 const require = createRequire(import.meta.url);
 
@@ -60,6 +61,9 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
   await assertPortFree(opts.rtmpPort, bind, 'RTMP');
   await assertPortFree(opts.httpPort, bind, 'HTTP-FLV');
   const secret = opts.secret ?? publishSecretFromEnv() ?? randomBytes(24).toString('hex');
+  // node-media-server skips the publish check for an empty secret: refuse short ones before it starts.
+  const problem = secretProblem('the publish secret (WEBTV_PUBLISH_SECRET)', secret);
+  if (problem) throw new Error(problem);
   fs.mkdirSync(opts.storeDir, { recursive: true });
   const NodeMediaServer = require('node-media-server');
   const logger = require('node-media-server/src/core/logger.js');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { registerAudienceRoutes } from './audienceRoutes';
-import { audienceLimitsFromEnv, webSecretsFromEnv, type AudienceLimits } from '../../config/web';
+import { audienceLimitsFromEnv, secretProblem, webSecretsFromEnv, type AudienceLimits } from '../../config/web';
 import { ChannelStatusCache } from './channelStatusCache';
 import { registerControlRoutes } from './controlRoutes';
 import { HttpError } from './httpError';
@@ -64,8 +64,9 @@ const files: Record<string, { file: string; type: string }> = {
 
 function cookieSecretFor(opts: WebServerOptions, token: string): string {
   const given = opts.cookieSecret ?? webSecretsFromEnv().cookieSecret;
-  if (given) {
-    if (given.length < 20) throw new Error('WEBTV_COOKIE_SECRET must be at least 20 characters long');
+  if (given !== undefined) {
+    const problem = secretProblem('WEBTV_COOKIE_SECRET', given);
+    if (problem) throw new Error(problem);
     return given;
   }
   return token ? createHmac('sha256', token).update('webtv viewer cookie').digest('base64url') : randomBytes(32).toString('base64url');
@@ -73,6 +74,8 @@ function cookieSecretFor(opts: WebServerOptions, token: string): string {
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const token = opts.controlToken ?? webSecretsFromEnv().controlToken ?? '';
+  const tokenProblem = token ? secretProblem('WEBTV_CONTROL_TOKEN', token) : null;
+  if (tokenProblem) throw new Error(tokenProblem);
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((line: string) => console.warn(line));
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
