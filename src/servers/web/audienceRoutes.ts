@@ -93,7 +93,7 @@ export function registerAudienceRoutes(app: FastifyInstance, o: AudienceRouteOpt
       return { id, message: 'Thanks! Your suggestion is being checked; it shows up here once it passes.' };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, (err.cause as Error)?.message ?? err.message);
-      throw new HttpError(503, `could not reach channel ${channel}: ${(err as Error).message}`);
+      throw new HttpError(503, `could not reach channel ${channel}: try again in a moment`, err as Error);
     }
   });
 

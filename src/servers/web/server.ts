@@ -85,11 +85,18 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   app.addHook('onRequest', async (req) => {
     if (req.method === 'POST') assertSameOrigin(req);
   });
-  app.setErrorHandler((err: FastifyError | HttpError, _req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    let message = err.message;
-    if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = 'request body is too large: send only the fields the endpoint names';
-    else if (status === 500 && !(err instanceof HttpError)) message = `internal error: ${err.message}`;
+  // Responses say what to do, never what failed inside (messages of Temporal, the file system, a library):
+  // those go to the log.
+  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    let message: string;
+    if (err instanceof HttpError) message = err.message;
+    else if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = 'request body is too large: send only the fields the endpoint names';
+    else if (status === 429) message = 'too many requests: try again in a minute';
+    else if (status < 500) message = 'bad request: send what the endpoint names, as JSON';
+    else message = 'internal error: the server logged it; try again in a moment';
+    const internal = err instanceof HttpError ? err.internal : status >= 500 ? err : undefined;
+    if (internal) log(`${req.method} ${req.url.split('?')[0]} → ${status}: ${internal.message}`);
     reply.code(status).header('cache-control', 'no-store').send({ error: message });
   });
   app.setNotFoundHandler((req, reply) => {
