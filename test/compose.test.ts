@@ -170,10 +170,17 @@ describe('docker-compose.yml', () => {
     assert.ok(!('media' in (compose.volumes ?? {})), 'no shared media volume');
   });
 
-  it('publishes the default ports of npm start and the Web UI', () => {
+  it('publishes the viewers\' ports on every interface, and Temporal\'s frontend and Web UI (no authentication) on loopback only', () => {
     assert.deepEqual(services.webtv.ports, ['1935:1935', '8000:8000', '8080:8080']);
-    assert.deepEqual(services['temporal-ui'].ports, ['8233:8080']);
-    assert.deepEqual(services.temporal.ports, ['7233:7233']);
+    assert.deepEqual(services['temporal-ui'].ports, ['127.0.0.1:8233:8080']);
+    assert.deepEqual(services.temporal.ports, ['127.0.0.1:7233:7233']);
+    const published = Object.entries(services).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => ({ name, p })));
+    const open = published.filter(({ p }) => !p.startsWith('127.0.0.1:')).map(({ name }) => name);
+    assert.deepEqual([...new Set(open)], ['webtv'], 'only the channel\'s own servers face the network');
+    // docs/compose.md lists each published port, and says how to reach the loopback ones from elsewhere.
+    const docs = fs.readFileSync('docs/compose.md', 'utf8');
+    for (const { p } of published) assert.ok(docs.includes(`\`${p}\``), `docs/compose.md lists ${p}`);
+    assert.match(docs, /ssh -L 8233:127\.0\.0\.1:8233/);
   });
 
   it('takes every secret from the environment, never a literal', () => {
@@ -265,7 +272,7 @@ describe('docker-compose.gpu.yml (the model server)', () => {
     assert.deepEqual(service.deploy.resources.reservations.devices, [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
     assert.ok(service.volumes.includes('models:/models'));
     assert.ok('models' in gpu.volumes);
-    assert.deepEqual(service.ports, ['7860:7860']);
+    assert.deepEqual(service.ports, ['127.0.0.1:7860:7860'], 'the model server (no authentication) on loopback only; the workers reach it inside the network');
   });
 
   it('takes the token and every model from the environment, defaulting to the published models', () => {
