@@ -29,6 +29,8 @@ export interface RtmpServer {
   flvUrl(channel: string, host?: string): string;
   /** Players connected to a channel's stream (FLV and RTMP), from the server's session events. */
   viewers(channel: string): number;
+  /** The open player session that presented this watch ticket (`?watch=` in its URL), if any. */
+  watch(ticket: string): { since: number; address: string | null } | null;
   /** Resolves true once the channel's stream is published (on air), false after `timeoutMs`. */
   waitPublished(channel: string, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
     secret,
     flvUrl: (channel, host = displayHost) => `http://${host}:${opts.httpPort}/live/${channel}.flv`,
     viewers: (channel) => sessions.viewers(channel),
+    watch: (ticket) => sessions.watch(ticket),
     waitPublished: (channel, timeoutMs) => sessions.waitPublished(channel, timeoutMs),
     stop: async () => {
       sessions.detach();

@@ -1,7 +1,7 @@
 // The player's configuration, the channel status, and the operators' control endpoints (theme, pause,
 // resume, skip), which need the control token. Anonymous status is what the page shows; the full status
 // needs the token. Control routes are rate-limited per address, before the token is checked.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { timingSafeEqual } from 'node:crypto';
@@ -20,14 +20,13 @@ export interface ControlRouteOptions {
   client: Client;
   statuses: ChannelStatusCache;
   defaultChannel: string;
-  flvUrl(channel: string): string;
   hlsDir?: string;
   token: string;
   /** The channel's next scheduled themes. */
   comingUp(channel: string): Promise<ComingUp[]>;
   viewers?: ViewerCount;
-  /** The stream URLs as the requesting browser reaches them (the page's own host, or WEBTV_PUBLIC_ORIGIN). */
-  streamUrls?(req: FastifyRequest, channel: string): { flvUrl: string };
+  /** The FLV URL as the requesting browser reaches it (the page's own host, or WEBTV_PUBLIC_ORIGIN), with its watch ticket. */
+  flvUrlFor(req: FastifyRequest, reply: FastifyReply, channel: string): Promise<string>;
 }
 
 /** Control attempts one address may make per minute (right or wrong token): enough for an operator, not for guessing. */
@@ -54,10 +53,10 @@ export function registerControlRoutes(app: FastifyInstance, o: ControlRouteOptio
   }
   const handleOf = (channel: string) => o.client.workflow.getHandle(channelWorkflowId(channel));
 
-  app.get('/api/config', async (req) => {
+  app.get('/api/config', async (req, reply) => {
     const channel = channelOf(req, o.defaultChannel);
-    const flvUrl = o.streamUrls ? o.streamUrls(req, channel).flvUrl : o.flvUrl(channel);
-    return { channel, flvUrl, hlsUrl: o.hlsDir ? `/hls/${channel}/index.m3u8` : null };
+    reply.header('cache-control', 'no-store');
+    return { channel, flvUrl: await o.flvUrlFor(req, reply, channel), hlsUrl: o.hlsDir ? `/hls/${channel}/index.m3u8` : null };
   });
 
   app.get('/api/status', async (req) => {

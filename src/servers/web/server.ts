@@ -12,12 +12,15 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { registerAudienceRoutes } from './audienceRoutes';
-import { audienceLimitsFromEnv, secretProblem, webSecretsFromEnv, type AudienceLimits } from '../../config/web';
+import {
+  audienceLimitsFromEnv, secretProblem, trustProxyFromEnv, webSecretsFromEnv, type AudienceLimits, type TrustProxy,
+} from '../../config/web';
 import { ChannelStatusCache } from './channelStatusCache';
 import { registerControlRoutes } from './controlRoutes';
 import { HttpError } from './httpError';
 import { assertSameOrigin } from './sameOrigin';
-import { ensureViewer } from './viewerId';
+import { viewerIssuer, viewerOf } from './viewerId';
+import { VoteGuard, type FlvWatch } from './voteGuard';
 import { cachedComingUp } from './comingUp';
 import { createChannelMetrics } from './metrics';
 import { hlsClientKey, type ViewerCount } from './viewerCount';
@@ -31,15 +34,19 @@ export interface WebServerOptions {
   client: Client;
   /** The channel the page shows when the URL names none. */
   defaultChannel: string;
-  /** HTTP-FLV URL of a channel, as the browser reaches it. */
-  flvUrl(channel: string): string;
+  /** HTTP-FLV URL of a channel on a host (default: where this server's machine is reached). */
+  flvUrl(channel: string, host?: string): string;
+  /** The open FLV player session that presented a watch ticket (the RTMP server's `watch`), for vote eligibility. */
+  flvWatch?(ticket: string): FlvWatch | null;
+  /** Fastify's trustProxy; default WEBTV_TRUST_PROXY (unset: forwarded headers are ignored). */
+  trustProxy?: TrustProxy;
   /** Folder the broadcast writes HLS into (<hlsDir>/<channel>/index.m3u8), if it does. */
   hlsDir?: string;
   /** Control token; default WEBTV_CONTROL_TOKEN. Without one, control endpoints are refused. */
   controlToken?: string;
   /** Signs viewer cookies; default WEBTV_COOKIE_SECRET, else derived from the control token (so it survives restarts). */
   cookieSecret?: string;
-  /** Per-IP limits for viewers; default from WEBTV_SUGGESTIONS_PER_IP and WEBTV_VOTES_PER_IP. */
+  /** Per-address limits for viewers; default from WEBTV_SUGGESTIONS_PER_IP, WEBTV_VOTES_PER_IP, WEBTV_NEW_VIEWERS_PER_IP, WEBTV_VOTES_PER_ADDRESS, WEBTV_VOTE_AFTER_SEC. */
   audienceLimits?: AudienceLimits;
   log?: (line: string) => void;
   /** Counts viewers (FLV players and HLS clients); HLS segment requests served here are recorded in it. */
@@ -78,13 +85,27 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   if (tokenProblem) throw new Error(tokenProblem);
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((line: string) => console.warn(line));
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+  const trustProxy = opts.trustProxy ?? trustProxyFromEnv();
+  const limits = opts.audienceLimits ?? audienceLimitsFromEnv();
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT, logger: false,
+    // A hop count trusts that many proxies nearest to us (Fastify's own meaning of a number).
+    trustProxy: typeof trustProxy === 'number' ? (_addr: string, hop: number) => hop < trustProxy : trustProxy,
+  });
   await app.register(fastifyCookie, { secret: cookieSecretFor(opts, token) });
   await app.register(fastifyRateLimit, { global: false });
 
   app.addHook('onRequest', async (req) => {
     if (req.method === 'POST') assertSameOrigin(req);
   });
+
+  const guard = new VoteGuard({
+    votesPerAddress: limits.votesPerAddress, voteAfterSec: limits.voteAfterSec, flvWatch: opts.flvWatch,
+    // Behind a proxy the FLV server sees the proxy's address, not the viewer's.
+    flvAddressComparable: trustProxy === false,
+  });
+  const ensureViewer = viewerIssuer(app, limits.newViewersPerIpPerMinute);
+
   // Responses say what to do, never what failed inside (messages of Temporal, the file system, a library):
   // those go to the log.
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
@@ -105,7 +126,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   for (const [route, f] of Object.entries(files)) {
     app.get(route, async (req, reply) => {
-      if (route === '/') ensureViewer(req, reply);
+      if (route === '/') await ensureViewer(req, reply);
       return reply.type(f.type).header('cache-control', 'no-cache').send(fs.createReadStream(f.file));
     });
   }
@@ -115,20 +136,30 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (!opts.hlsDir || !ext || !/^[a-z0-9_-]+$/.test(channel)) throw new HttpError(404, 'no such HLS file');
     const full = path.join(opts.hlsDir, channel, file);
     if (!fs.existsSync(full)) throw new HttpError(404, 'no such HLS file (yet)');
-    if (ext === 'ts') opts.viewers?.hlsSegment(channel, hlsClientKey(req.headers, req.socket.remoteAddress));
+    if (ext === 'ts') {
+      opts.viewers?.hlsSegment(channel, hlsClientKey(req.headers, req.ip));
+      const viewer = viewerOf(req);
+      if (viewer) guard.sawWatching(viewer, req.ip);
+    }
     return reply.type(ext === 'm3u8' ? 'application/vnd.apple.mpegurl' : 'video/mp2t').header('cache-control', 'no-cache')
       .send(fs.createReadStream(full));
   });
 
   const statuses = new ChannelStatusCache(opts.client);
   registerControlRoutes(app, {
-    client: opts.client, statuses, defaultChannel: opts.defaultChannel, flvUrl: opts.flvUrl, hlsDir: opts.hlsDir, token,
+    client: opts.client, statuses, defaultChannel: opts.defaultChannel, hlsDir: opts.hlsDir, token,
     comingUp: cachedComingUp(opts.client), viewers: opts.viewers,
+    flvUrlFor: async (req, reply, channel) => {
+      const url = new URL(opts.flvUrl(channel));
+      const viewer = await ensureViewer(req, reply);
+      if (viewer) url.searchParams.set('watch', guard.watchTicket(viewer, req.ip));
+      return url.toString();
+    },
   });
   const metrics = createChannelMetrics({ client: opts.client, statuses, defaultChannel: opts.defaultChannel, viewers: opts.viewers });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.metrics()));
   const audience = registerAudienceRoutes(app, {
-    client: opts.client, statuses, defaultChannel: opts.defaultChannel, limits: opts.audienceLimits ?? audienceLimitsFromEnv(), log,
+    client: opts.client, statuses, defaultChannel: opts.defaultChannel, limits, guard, ensureViewer, log,
   });
 
   try {
