@@ -4,6 +4,7 @@
 // message; control routes are rate-limited per address.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startWebServer, type WebServer } from '../src/servers/web/server';
 import { freePort } from '../src/servers/temporalDevServer';
 import { CONTROL_PER_MINUTE } from '../src/servers/web/controlRoutes';
@@ -83,3 +84,38 @@ test(`control routes answer 429 after ${CONTROL_PER_MINUTE} attempts a minute fr
   const right = await fetch(`${web.url}/api/skip`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
   assert.equal(right.status, 429, 'even the right token waits: guessing cannot go on at speed');
 });
+
+test('behind an HTTPS proxy (WEBTV_TRUST_PROXY, WEBTV_PUBLIC_ORIGIN): its host is allowed, the viewer cookie is Secure, the stream URL is on the public origin', async () => {
+  const proxied = await startWebServer({
+    port: await freePort(), client: fakeChannel().client, defaultChannel: 'default', flvUrl: (c, h = 'localhost') => `http://${h}:8000/live/${c}.flv`,
+    controlToken: TOKEN, trustProxy: ['127.0.0.1'], publicOrigins: [new URL('https://tv.example.org')], log: () => {},
+  });
+  try {
+    const viaProxy = { host: 'tv.example.org', 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.7' };
+    const page = await getRaw(proxied.url, '/', viaProxy);
+    assert.equal(page.status, 200);
+    assert.match(page.cookie, /webtv_viewer=.*; Secure/);
+    const config = JSON.parse((await getRaw(proxied.url, '/api/config', viaProxy)).body);
+    assert.match(config.flvUrl, /^https:\/\/tv\.example\.org\/live\/default\.flv\?watch=/);
+    const plain = await getRaw(proxied.url, '/', { host: 'localhost' });
+    assert.equal(plain.status, 200);
+    assert.doesNotMatch(plain.cookie, /Secure/, 'over plain HTTP the cookie cannot be Secure');
+    assert.equal((await getRaw(proxied.url, '/', { host: 'tv.example.org.evil.example' })).status, 421);
+  } finally {
+    await proxied.stop();
+  }
+});
+
+/** A GET with the given headers (Host included, which fetch cannot set). */
+function getRaw(base: string, url: string, headers: Record<string, string>): Promise<{ status: number; cookie: string; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, path: url, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, cookie: String(res.headers['set-cookie'] ?? ''), body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

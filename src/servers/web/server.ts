@@ -1,25 +1,30 @@
 // Our web server (Fastify): the player page, its scripts (mpegts.js and hls.js served from our own
 // node_modules, no CDN), HLS files when the broadcast writes them, and a JSON API over the channel
 // workflow's query, updates and signals. Reading, suggesting and voting are open; control needs the
-// token from WEBTV_CONTROL_TOKEN. Every POST must come from the page's own origin.
+// token from WEBTV_CONTROL_TOKEN. Every POST must come from the page's own origin; every request must name
+// a known host (DNS rebinding); responses carry security headers (@fastify/helmet, a CSP allowing the
+// page's own scripts and the stream's origin).
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyError } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { createHmac, randomBytes } from 'node:crypto';
+import fastifyHelmet from '@fastify/helmet';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { registerAudienceRoutes } from './audienceRoutes';
 import {
-  audienceLimitsFromEnv, secretProblem, trustProxyFromEnv, webSecretsFromEnv, type AudienceLimits, type TrustProxy,
+  audienceLimitsFromEnv, publicOriginsFromEnv, secretProblem, trustProxyFromEnv, webSecretsFromEnv, type AudienceLimits, type TrustProxy,
 } from '../../config/web';
 import { ChannelStatusCache } from './channelStatusCache';
 import { registerControlRoutes } from './controlRoutes';
 import { HttpError } from './httpError';
 import { assertSameOrigin } from './sameOrigin';
 import { viewerIssuer, viewerOf } from './viewerId';
+import { hostAllowList, hostnameOf } from './hostAllowList';
 import { VoteGuard, type FlvWatch } from './voteGuard';
 import { cachedComingUp } from './comingUp';
 import { createChannelMetrics } from './metrics';
@@ -40,6 +45,8 @@ export interface WebServerOptions {
   flvWatch?(ticket: string): FlvWatch | null;
   /** Fastify's trustProxy; default WEBTV_TRUST_PROXY (unset: forwarded headers are ignored). */
   trustProxy?: TrustProxy;
+  /** The page's public origins; default WEBTV_PUBLIC_ORIGIN. */
+  publicOrigins?: URL[];
   /** Folder the broadcast writes HLS into (<hlsDir>/<channel>/index.m3u8), if it does. */
   hlsDir?: string;
   /** Control token; default WEBTV_CONTROL_TOKEN. Without one, control endpoints are refused. */
@@ -60,6 +67,12 @@ export interface WebServer {
 
 /** Request bodies above this are refused with 413 (the viewer routes set smaller limits of their own). */
 const BODY_LIMIT = 64 * 1024;
+
+/** The page's inline stylesheet, allowed by its hash (no 'unsafe-inline'). */
+function styleHash(pageFile: string): string {
+  const style = /<style>([\s\S]*?)<\/style>/.exec(fs.readFileSync(pageFile, 'utf8'))?.[1] ?? '';
+  return `'sha256-${createHash('sha256').update(style).digest('base64')}'`;
+}
 
 const files: Record<string, { file: string; type: string }> = {
   '/': { file: path.join(here, 'page.html'), type: 'text/html; charset=utf-8' },
@@ -86,6 +99,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((line: string) => console.warn(line));
   const trustProxy = opts.trustProxy ?? trustProxyFromEnv();
+  const publicOrigins = opts.publicOrigins ?? publicOriginsFromEnv();
   const limits = opts.audienceLimits ?? audienceLimitsFromEnv();
   const app = Fastify({
     bodyLimit: BODY_LIMIT, logger: false,
@@ -95,8 +109,46 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   await app.register(fastifyCookie, { secret: cookieSecretFor(opts, token) });
   await app.register(fastifyRateLimit, { global: false });
 
+  const hostAllowed = hostAllowList(host, publicOrigins);
   app.addHook('onRequest', async (req) => {
+    if (!hostAllowed(req.headers.host)) {
+      throw new HttpError(421, `this server does not answer for host ${String(req.headers.host ?? '(none)').slice(0, 100)}: set WEBTV_PUBLIC_ORIGIN to the address viewers use`);
+    }
     if (req.method === 'POST') assertSameOrigin(req);
+  });
+
+  /** The FLV URL for a page loaded through `hostHeader`: its public origin's (HTTPS: the proxy's /live/), else that host's FLV port. */
+  const flvUrlOn = (hostHeader: string | undefined, channel: string): string => {
+    const pub = publicOrigins.find((o) => o.host === hostHeader) ?? (publicOrigins.length && !hostHeader ? publicOrigins[0] : undefined);
+    if (pub?.protocol === 'https:') return `${pub.origin}/live/${channel}.flv`;
+    const name = hostnameOf(pub?.host ?? hostHeader);
+    if (!name || !hostAllowed(hostHeader ?? pub?.host)) return opts.flvUrl(channel);
+    return opts.flvUrl(channel, name.includes(':') ? `[${name}]` : name);
+  };
+  const flvOrigin = (req: IncomingMessage) => {
+    try { return new URL(flvUrlOn(req.headers.host, opts.defaultChannel)).origin; } catch { return "'self'"; }
+  };
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", styleHash(files['/'].file)],
+        imgSrc: ["'self'", 'data:'],
+        // MSE plays from blob: URLs; hls.js runs its demuxer in a blob: worker; the FLV stream is fetched from its own origin.
+        mediaSrc: ["'self'", 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", (req) => flvOrigin(req as IncomingMessage)],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    // HSTS belongs to whatever terminates TLS (the reverse proxy, docs/broadcast.md).
+    strictTransportSecurity: false,
   });
 
   const guard = new VoteGuard({
@@ -150,7 +202,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     client: opts.client, statuses, defaultChannel: opts.defaultChannel, hlsDir: opts.hlsDir, token,
     comingUp: cachedComingUp(opts.client), viewers: opts.viewers,
     flvUrlFor: async (req, reply, channel) => {
-      const url = new URL(opts.flvUrl(channel));
+      const url = new URL(flvUrlOn(req.headers.host, channel));
       const viewer = await ensureViewer(req, reply);
       if (viewer) url.searchParams.set('watch', guard.watchTicket(viewer, req.ip));
       return url.toString();
