@@ -112,7 +112,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const hostAllowed = hostAllowList(host, publicOrigins);
   app.addHook('onRequest', async (req) => {
     if (!hostAllowed(req.headers.host)) {
-      throw new HttpError(421, `this server does not answer for host ${String(req.headers.host ?? '(none)').slice(0, 100)}: set WEBTV_PUBLIC_ORIGIN to the address viewers use`);
+      throw new HttpError(421, 'this server does not answer for that host name: its operator can add it to WEBTV_PUBLIC_ORIGIN');
     }
     if (req.method === 'POST') assertSameOrigin(req);
   });
