@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startWebServer, type WebServer } from '../src/servers/web/server';
 import { freePort } from '../src/servers/temporalDevServer';
-import type { AudienceLimits, TrustProxy } from '../src/config/web';
+import { audienceLimitsFromEnv, publicOriginsFromEnv, trustProxyFromEnv, type AudienceLimits, type TrustProxy } from '../src/config/web';
 import { fakeChannel, type FakeChannel } from './helpers/fakeChannel';
 import { waitFor } from './helpers/temporal';
 
@@ -142,4 +142,37 @@ test('behind a trusted proxy each client address counts, an IPv6 client by its /
   }
   assert.deepEqual(directResults, [202, 202, 202, 429], 'without WEBTV_TRUST_PROXY the header is ignored: one address');
   assert.equal(await stopAndCount(direct), 3);
+});
+
+test('the per-address suggestion limit keys on the normalised address too: one IPv6 /64 is one address', async () => {
+  const proxied = await startServer(['127.0.0.1']);
+  try {
+    const suggest = async (ip: string) => {
+      const xff = { 'x-forwarded-for': ip };
+      const cookie = (await request(proxied, '127.0.0.1', 'GET', '/', xff)).cookie!;
+      return request(proxied, '127.0.0.1', 'POST', '/api/suggest', { cookie, ...xff }, '{"text":"a heron fishing at dawn"}');
+    };
+    assert.equal((await suggest('2001:db8:5:6::1')).status, 202);
+    const sameNetwork = await suggest('2001:db8:5:6:8000::2');
+    assert.equal(sameNetwork.status, 429, 'another address in the same /64 waits');
+    assert.match(JSON.parse(sameNetwork.body).error, /Someone on your network/);
+    assert.equal((await suggest('2001:db8:5:7::1')).status, 202, 'the next /64 is another network');
+  } finally {
+    await stopAndCount(proxied);
+  }
+});
+
+test('WEBTV_TRUST_PROXY, WEBTV_VOTES_PER_ADDRESS, WEBTV_VOTE_AFTER_SEC are read and checked, one line naming the variable', () => {
+  assert.equal(trustProxyFromEnv({}), false);
+  assert.equal(trustProxyFromEnv({ WEBTV_TRUST_PROXY: '1' }), 1);
+  assert.deepEqual(trustProxyFromEnv({ WEBTV_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8 loopback ::1' }), ['127.0.0.1', '10.0.0.0/8', 'loopback', '::1']);
+  for (const bad of ['true', '0', '10.0.0.0/33', 'proxy.example']) assert.throws(() => trustProxyFromEnv({ WEBTV_TRUST_PROXY: bad }), /WEBTV_TRUST_PROXY/);
+  const d = audienceLimitsFromEnv({});
+  assert.equal(d.votesPerAddress, 3);
+  assert.equal(d.voteAfterSec, 30);
+  assert.equal(audienceLimitsFromEnv({ WEBTV_VOTE_AFTER_SEC: '0' }).voteAfterSec, 0);
+  assert.throws(() => audienceLimitsFromEnv({ WEBTV_VOTES_PER_ADDRESS: '0' }), /WEBTV_VOTES_PER_ADDRESS must be a whole number ≥ 1/);
+  assert.throws(() => audienceLimitsFromEnv({ WEBTV_VOTE_AFTER_SEC: 'soon' }), /WEBTV_VOTE_AFTER_SEC/);
+  assert.deepEqual(publicOriginsFromEnv({ WEBTV_PUBLIC_ORIGIN: 'https://tv.example.org http://192.0.2.5:8080' }).map((u) => u.host), ['tv.example.org', '192.0.2.5:8080']);
+  assert.throws(() => publicOriginsFromEnv({ WEBTV_PUBLIC_ORIGIN: 'tv.example.org/path' }), /WEBTV_PUBLIC_ORIGIN/);
 });
