@@ -1,5 +1,5 @@
 # AI WebTV: the CLI, worker, RTMP server and web page in one image (offline backends work without a GPU).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core python3 python3-pip ca-certificates \
  && rm -rf /var/lib/apt/lists/*

@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
 
     const web = await startWebServer({
       port: await freePort(), client: t.client, defaultChannel: 'bench', flvUrl: () => '', log: () => {},
-      audienceLimits: { suggestionsPerIpPerMinute: 1, votesPerIpPerMinute: 1_000_000 },
+      audienceLimits: { suggestionsPerIpPerMinute: 1, votesPerIpPerMinute: 1_000_000, votesPerAddress: 1_000_000, voteAfterSec: 0, newViewersPerIpPerMinute: 1_000_000 },
     });
     let before = await events();
     const started = Date.now();

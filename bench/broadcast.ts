@@ -7,6 +7,7 @@
 // 4. production vs air over 5 episodes: seconds of episode made per second of wall time (> 1 keeps up),
 //    and the status's production speed (seconds of episode per second spent producing).
 import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,11 +32,13 @@ export async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env, WEBTV_DATA_DIR: dataDir, WEBTV_WEB_PORT: String(ports.web), WEBTV_FLV_PORT: String(ports.flv),
     WEBTV_RTMP_PORT: String(ports.rtmp), WEBTV_TEMPORAL_PORT: String(ports.temporal), WEBTV_TEMPORAL_UI_PORT: String(ports.ui),
+    WEBTV_CONTROL_TOKEN: randomBytes(18).toString('base64url'),
   };
   delete env.TEMPORAL_ADDRESS;
   const flv = `http://127.0.0.1:${ports.flv}/live/default.flv`;
   const api = `http://127.0.0.1:${ports.web}/api/status`;
-  const status = async () => (await fetch(api)).json() as Promise<ChannelStatus>;
+  // The full status (producedSec, production) needs the control token.
+  const status = async () => (await fetch(api, { headers: { authorization: `Bearer ${env.WEBTV_CONTROL_TOKEN}` } })).json() as Promise<ChannelStatus>;
   const t0 = Date.now();
   const child = execa('node', [path.join(repo, 'bin/webtv.js'), 'start'], { cwd: repo, env, reject: false, stdout: 'ignore', stderr: 'pipe' });
   try {

@@ -7,6 +7,7 @@
 // Run alone: node --import tsx bench/channels.ts
 import { Client, Connection } from '@temporalio/client';
 import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,10 +30,12 @@ export async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env, WEBTV_DATA_DIR: dataDir, WEBTV_WEB_PORT: String(ports.web), WEBTV_FLV_PORT: String(ports.flv),
     WEBTV_RTMP_PORT: String(ports.rtmp), WEBTV_TEMPORAL_PORT: String(ports.temporal), WEBTV_TEMPORAL_UI_PORT: String(ports.ui),
+    WEBTV_CONTROL_TOKEN: randomBytes(18).toString('base64url'),
   };
   delete env.TEMPORAL_ADDRESS;
   const flv = (c: string) => `http://127.0.0.1:${ports.flv}/live/${c}.flv`;
-  const status = async (c: string) => (await fetch(`http://127.0.0.1:${ports.web}/api/status?channel=${c}`)).json() as Promise<ChannelStatus>;
+  // The full status (producedSec) needs the control token.
+  const status = async (c: string) => (await fetch(`http://127.0.0.1:${ports.web}/api/status?channel=${c}`, { headers: { authorization: `Bearer ${env.WEBTV_CONTROL_TOKEN}` } })).json() as Promise<ChannelStatus>;
   const child = execa('node', [path.join(repo, 'bin/webtv.js'), 'start'], { cwd: repo, env, reject: false, stdout: 'ignore', stderr: 'pipe' });
   let connection: Connection | undefined;
   try {

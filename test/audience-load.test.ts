@@ -38,8 +38,9 @@ test('500 viewers voting over 30 s: votes counted equal votes accepted, air goes
   const status = () => handle.query(statusQuery);
   web = await startWebServer({
     port: await freePort(), client: t.client, defaultChannel: 'load', flvUrl: (c) => rtmp.flvUrl(c),
-    // All 500 viewers share 127.0.0.1 here; the per-IP vote limit is for the public internet.
-    audienceLimits: { suggestionsPerIpPerMinute: 1, votesPerIpPerMinute: 1_000_000 }, log: () => {},
+    // All 500 viewers share 127.0.0.1 and none plays the stream here; the per-address limits and the
+    // watching rule are for the public internet (test/web-votes.test.ts checks them).
+    audienceLimits: { suggestionsPerIpPerMinute: 1, votesPerIpPerMinute: 1_000_000, votesPerAddress: 1_000_000, voteAfterSec: 0, newViewersPerIpPerMinute: 1_000_000 }, log: () => {},
   });
   const flv = rtmp.flvUrl('load').replace('localhost', '127.0.0.1');
   await waitFor('the channel on air', async () => (await status()).onAir && streamIsOn(flv, 3), 180_000, 1000);

@@ -170,10 +170,17 @@ describe('docker-compose.yml', () => {
     assert.ok(!('media' in (compose.volumes ?? {})), 'no shared media volume');
   });
 
-  it('publishes the default ports of npm start and the Web UI', () => {
+  it('publishes the viewers\' ports on every interface, and Temporal\'s frontend and Web UI (no authentication) on loopback only', () => {
     assert.deepEqual(services.webtv.ports, ['1935:1935', '8000:8000', '8080:8080']);
-    assert.deepEqual(services['temporal-ui'].ports, ['8233:8080']);
-    assert.deepEqual(services.temporal.ports, ['7233:7233']);
+    assert.deepEqual(services['temporal-ui'].ports, ['127.0.0.1:8233:8080']);
+    assert.deepEqual(services.temporal.ports, ['127.0.0.1:7233:7233']);
+    const published = Object.entries(services).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => ({ name, p })));
+    const open = published.filter(({ p }) => !p.startsWith('127.0.0.1:')).map(({ name }) => name);
+    assert.deepEqual([...new Set(open)], ['webtv'], 'only the channel\'s own servers face the network');
+    // docs/compose.md lists each published port, and says how to reach the loopback ones from elsewhere.
+    const docs = fs.readFileSync('docs/compose.md', 'utf8');
+    for (const { p } of published) assert.ok(docs.includes(`\`${p}\``), `docs/compose.md lists ${p}`);
+    assert.match(docs, /ssh -L 8233:127\.0\.0\.1:8233/);
   });
 
   it('takes every secret from the environment, never a literal', () => {
@@ -204,7 +211,7 @@ describe('docker-compose.yml', () => {
       const envFile = path.join(dir, 'empty.env');
       fs.writeFileSync(envFile, '');
       const secrets = {
-        WEBTV_CONTROL_TOKEN: 'token-1', WEBTV_PUBLISH_SECRET: 'secret-2', POSTGRES_PASSWORD: 'password-3',
+        WEBTV_CONTROL_TOKEN: 'control-token-1-of-24-chars', WEBTV_PUBLISH_SECRET: 'publish-secret-2-of-24-chars', POSTGRES_PASSWORD: 'password-3',
         AWS_ACCESS_KEY_ID: 'key-4', AWS_SECRET_ACCESS_KEY: 'secret-5',
       };
       const run = (extra: Record<string, string>) => spawnSync(cli.cmd, [...cli.args, '--env-file', envFile, '-f', 'docker-compose.yml', 'config'], {
@@ -217,7 +224,7 @@ describe('docker-compose.yml', () => {
       assert.deepEqual(Object.keys(resolved).sort(), Object.keys(services).sort());
       assert.equal(resolved.media.deploy?.replicas, 2);
       assert.equal(resolved.temporal.depends_on?.['temporal-schema-setup']?.condition, 'service_completed_successfully');
-      assert.equal(resolved.webtv.environment?.WEBTV_PUBLISH_SECRET, 'secret-2');
+      assert.equal(resolved.webtv.environment?.WEBTV_PUBLISH_SECRET, 'publish-secret-2-of-24-chars');
       assert.equal(resolved.temporal.environment?.POSTGRES_PWD, 'password-3');
       assert.equal(resolved.media.environment?.AWS_SECRET_ACCESS_KEY, 'secret-5');
       assert.equal(resolved.remote.environment?.OPENAI_API_KEY ?? '', '', 'an optional secret left unset stays empty');
@@ -234,7 +241,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('builds an image whose entry point is the webtv CLI with ffmpeg installed', () => {
-    assert.match(dockerfile, /^FROM node:20/m);
+    assert.match(dockerfile, /^FROM node:24-/m, "the image runs Node 24, the active LTS");
     assert.match(dockerfile, /apt-get install[^\n]*ffmpeg/);
     assert.match(dockerfile, /ENTRYPOINT \["node", "bin\/webtv.js"\]/);
     assert.ok(JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies.tsx, 'tsx is a runtime dependency (the image omits dev dependencies)');
@@ -265,7 +272,7 @@ describe('docker-compose.gpu.yml (the model server)', () => {
     assert.deepEqual(service.deploy.resources.reservations.devices, [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
     assert.ok(service.volumes.includes('models:/models'));
     assert.ok('models' in gpu.volumes);
-    assert.deepEqual(service.ports, ['7860:7860']);
+    assert.deepEqual(service.ports, ['127.0.0.1:7860:7860'], 'the model server (no authentication) on loopback only; the workers reach it inside the network');
   });
 
   it('takes the token and every model from the environment, defaulting to the published models', () => {

@@ -24,11 +24,14 @@ let connection: Connection;
 let client: Client;
 let browser: Browser;
 const savedEnv = process.env.WEBTV_SUGGESTIONS_PER_IP;
+const savedVoteAfter = process.env.WEBTV_VOTE_AFTER_SEC;
 
 before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-web-audience-'));
   // Every context here comes from 127.0.0.1: let the IP suggest a few times a minute (each viewer still once).
   process.env.WEBTV_SUGGESTIONS_PER_IP = '10';
+  // A new viewer votes once the server has seen its player watching: 2 s here instead of 30.
+  process.env.WEBTV_VOTE_AFTER_SEC = '2';
   const ports = { temporal: await freePort(), temporalUi: await freePort(), rtmp: await freePort(), flv: await freePort(), web: await freePort() };
   stack = await startStack({
     dataDir, taskQueue: 'webtv', channel: 'default', bind: '127.0.0.1', ports, hls: false, extraRtmp: [],
@@ -43,6 +46,8 @@ before(async () => {
 after(async () => {
   if (savedEnv === undefined) delete process.env.WEBTV_SUGGESTIONS_PER_IP;
   else process.env.WEBTV_SUGGESTIONS_PER_IP = savedEnv;
+  if (savedVoteAfter === undefined) delete process.env.WEBTV_VOTE_AFTER_SEC;
+  else process.env.WEBTV_VOTE_AFTER_SEC = savedVoteAfter;
   await browser?.close();
   await connection?.close();
   await stack?.stop();
@@ -94,6 +99,8 @@ test('viewers suggest and vote; limits answer clearly; a hostile suggestion neve
     assert.deepEqual((await shownTexts(page)).sort(), ['a jazz band of cats', 'penguins on a tram']);
   }
   await waitFor('the hostile suggestion to be rejected', () => status().then((s) => s.suggestionsRejected === 1 && s.suggestionsChecking === 0), 60_000, 500);
+  // Votes count once the server has seen each viewer's player on the stream for WEBTV_VOTE_AFTER_SEC.
+  for (const page of [a, b]) await page.waitForFunction(() => document.querySelector('video')!.currentTime > 3, null, { timeout: 120_000 });
 
   await voteButton(a, 'penguins on a tram').click();
   await voteButton(b, 'penguins on a tram').click();

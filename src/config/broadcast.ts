@@ -4,10 +4,15 @@
 // activity type, so imports run one way (activities and workers read config).
 import { z } from 'zod';
 import { parseVariables } from './env';
+import { secretProblem } from './web';
 
 const schema = z.object({
   WEBTV_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'expected rtmp://host:port/app (the RTMP server the worker publishes to)').optional(),
-  WEBTV_PUBLISH_SECRET: z.string().optional(),
+  // Set but empty is refused: node-media-server would take an empty secret as "no publish check".
+  WEBTV_PUBLISH_SECRET: z.string().superRefine((v, ctx) => {
+    const problem = secretProblem('WEBTV_PUBLISH_SECRET', v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
   WEBTV_HLS_DIR: z.string().optional(),
   WEBTV_EXTRA_RTMP: z.string().optional(),
 });

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 
 /** The one-line error for a variable whose value fails its rule. */
 export function invalidVariable(name: string, problem: string): Error {
-  return new Error(`environment variable ${name} is invalid: ${problem}`);
+  // A rule whose message already names the variable (the secrets' minimum length) is the whole line.
+  return new Error(problem.startsWith(name) ? problem : `environment variable ${name} is invalid: ${problem}`);
 }
 
 /** `values` (variable name → value) checked against `schema`; the first problem throws naming its variable. */

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { createRequire } from 'node:module';
 import { StreamSessions } from './rtmpSessions';
 import { publishSecretFromEnv } from '../config/broadcast';
+import { secretProblem } from '../config/web';
 
 const require = createRequire(import.meta.url);
 
@@ -28,6 +29,8 @@ export interface RtmpServer {
   flvUrl(channel: string, host?: string): string;
   /** Players connected to a channel's stream (FLV and RTMP), from the server's session events. */
   viewers(channel: string): number;
+  /** The open player session that presented this watch ticket (`?watch=` in its URL), if any. */
+  watch(ticket: string): { since: number; address: string | null } | null;
   /** Resolves true once the channel's stream is published (on air), false after `timeoutMs`. */
   waitPublished(channel: string, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -60,6 +63,9 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
   await assertPortFree(opts.rtmpPort, bind, 'RTMP');
   await assertPortFree(opts.httpPort, bind, 'HTTP-FLV');
   const secret = opts.secret ?? publishSecretFromEnv() ?? randomBytes(24).toString('hex');
+  // node-media-server skips the publish check for an empty secret: refuse short ones before it starts.
+  const problem = secretProblem('the publish secret (WEBTV_PUBLISH_SECRET)', secret);
+  if (problem) throw new Error(problem);
   fs.mkdirSync(opts.storeDir, { recursive: true });
   const NodeMediaServer = require('node-media-server');
   const logger = require('node-media-server/src/core/logger.js');
@@ -86,6 +92,7 @@ export async function startRtmpServer(opts: RtmpServerOptions): Promise<RtmpServ
     secret,
     flvUrl: (channel, host = displayHost) => `http://${host}:${opts.httpPort}/live/${channel}.flv`,
     viewers: (channel) => sessions.viewers(channel),
+    watch: (ticket) => sessions.watch(ticket),
     waitPublished: (channel, timeoutMs) => sessions.waitPublished(channel, timeoutMs),
     stop: async () => {
       sessions.detach();

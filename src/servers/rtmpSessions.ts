@@ -6,15 +6,25 @@ import { EventEmitter } from 'node:events';
 interface NmsSession {
   id: string;
   streamPath: string;
+  /** "address:port" of the peer. */
   ip?: string;
+  streamQuery?: Record<string, unknown>;
 }
 
+interface Player { path: string; ticket: string | null; address: string | null; since: number }
+
+/** The address part of node-media-server's "address:port" (IPv6 addresses hold colons too). */
+const addressOf = (ip: string | undefined) => (ip ? ip.replace(/:\d+$/, '') || null : null);
+
 export class StreamSessions {
-  private readonly players = new Map<string, string>();
+  private readonly players = new Map<string, Player>();
   private readonly publishers = new Map<string, string>();
   private readonly changes = new EventEmitter();
   private readonly listeners: [string, (s: NmsSession) => void][] = [
-    ['postPlay', (s) => { this.players.set(s.id, s.streamPath); }],
+    ['postPlay', (s) => {
+      const watch = s.streamQuery?.watch;
+      this.players.set(s.id, { path: s.streamPath, ticket: typeof watch === 'string' ? watch : null, address: addressOf(s.ip), since: Date.now() });
+    }],
     ['donePlay', (s) => { this.players.delete(s.id); }],
     ['postPublish', (s) => { this.publishers.set(s.id, s.streamPath); this.changes.emit('publish', s.streamPath); }],
     ['donePublish', (s) => { this.publishers.delete(s.id); }],
@@ -37,8 +47,15 @@ export class StreamSessions {
   viewers(channel: string): number {
     const p = this.path(channel);
     let n = 0;
-    for (const v of this.players.values()) if (v === p) n++;
+    for (const v of this.players.values()) if (v.path === p) n++;
     return n;
+  }
+
+  /** The oldest open player session that presented this watch ticket (the page's FLV URL carries it). */
+  watch(ticket: string): { since: number; address: string | null } | null {
+    let found: Player | null = null;
+    for (const v of this.players.values()) if (v.ticket === ticket && (!found || v.since < found.since)) found = v;
+    return found ? { since: found.since, address: found.address } : null;
   }
 
   published(channel: string): boolean {

@@ -117,7 +117,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     const { token, file: tokenFile } = controlToken(o.dataDir, o.controlToken);
     const viewers = new ViewerCount((c) => rtmp.viewers(c));
-    const web = await startWebServer({ port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c) => rtmp.flvUrl(c), hlsDir, controlToken: token, viewers });
+    const web = await startWebServer({
+      port: o.ports.web, host: o.bind, client, defaultChannel: o.channel, flvUrl: (c, host) => rtmp.flvUrl(c, host),
+      flvWatch: (ticket) => rtmp.watch(ticket), hlsDir, controlToken: token, viewers,
+    });
     stops.push(() => web.stop());
     const reports = startViewerReports({ client, viewers, channels: () => [o.channel, ...viewers.hlsChannels()], source: web.url });
     stops.push(() => reports.stop());

@@ -7,7 +7,7 @@ import { startRtmpServer, type RtmpServer } from '../../src/servers/rtmp';
 
 export async function startTestRtmp(dir: string): Promise<RtmpServer & { httpPort: number }> {
   const httpPort = await freePort();
-  const server = await startRtmpServer({ rtmpPort: await freePort(), httpPort, storeDir: path.join(dir, 'nms'), secret: 'test-secret' });
+  const server = await startRtmpServer({ rtmpPort: await freePort(), httpPort, storeDir: path.join(dir, 'nms'), secret: 'test-publish-secret-of-24-chars' });
   return { ...server, httpPort };
 }
 

@@ -1,6 +1,8 @@
 // What viewers can do without the control token: read the suggestions that passed moderation, suggest a
 // theme, vote. The abuse limits live here: the viewer cookie, one suggestion per viewer and per IP address
-// per minute (@fastify/rate-limit), votes per IP, one vote per viewer per suggestion, small bodies.
+// per minute (@fastify/rate-limit, keyed on its own normalised address: an IPv6 client by its /64), votes
+// per IP per minute, one vote per viewer per suggestion, and (VoteGuard) a new viewer votes only once the
+// server has seen it watching, and one address gives a suggestion a few votes at most. Small bodies.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -12,8 +14,9 @@ import type { ChannelStatusCache } from './channelStatusCache';
 import { channelOf } from './channelParam';
 import { HttpError } from './httpError';
 import { VoteBatcher } from './voteBatcher';
-import { ensureViewer, viewerOf } from './viewerId';
+import { viewerOf, type EnsureViewer } from './viewerId';
 import type { AudienceLimits } from '../../config/web';
+import type { VoteGuard } from './voteGuard';
 
 export type { AudienceLimits } from '../../config/web';
 
@@ -22,6 +25,8 @@ export interface AudienceRouteOptions {
   statuses: ChannelStatusCache;
   defaultChannel: string;
   limits: AudienceLimits;
+  guard: VoteGuard;
+  ensureViewer: EnsureViewer;
   log(line: string): void;
 }
 
@@ -46,8 +51,9 @@ export function registerAudienceRoutes(app: FastifyInstance, o: AudienceRouteOpt
 
   const minute = 60_000;
   const suggestPerViewer = app.createRateLimit({ max: 1, timeWindow: minute, keyGenerator: (req) => `suggest-viewer:${viewerOf(req)}` });
-  const suggestPerIp = app.createRateLimit({ max: o.limits.suggestionsPerIpPerMinute, timeWindow: minute, keyGenerator: (req) => `suggest-ip:${req.ip}` });
-  const votePerIp = app.createRateLimit({ max: o.limits.votesPerIpPerMinute, timeWindow: minute, keyGenerator: (req) => `vote-ip:${req.ip}` });
+  // Each limiter has its own store; the default key is the normalised address.
+  const suggestPerIp = app.createRateLimit({ max: o.limits.suggestionsPerIpPerMinute, timeWindow: minute });
+  const votePerIp = app.createRateLimit({ max: o.limits.votesPerIpPerMinute, timeWindow: minute });
 
   function requireViewer(req: FastifyRequest): string {
     const viewer = viewerOf(req);
@@ -61,17 +67,18 @@ export function registerAudienceRoutes(app: FastifyInstance, o: AudienceRouteOpt
 
   app.get('/api/suggestions', async (req, reply) => {
     const channel = channelOf(req, o.defaultChannel);
-    const viewer = ensureViewer(req, reply);
+    const viewer = await o.ensureViewer(req, reply);
     const status = await o.statuses.get(channel);
     const byId = voted.get(channel);
     if (byId) for (const id of byId.keys()) if (!status.suggestions.some((s) => s.id === id)) byId.delete(id);
+    o.guard.keepOnly(channel, new Set(status.suggestions.map((s) => s.id)));
     reply.header('cache-control', 'no-store');
     return {
       audience: status.audience,
       checking: status.suggestionsChecking,
       maxChars: SUGGESTION_MAX_CHARS,
       onAir: status.onAir?.episode ? { episode: status.onAir.episode.episode, theme: status.onAir.episode.theme, suggested: !!status.onAir.episode.suggested } : null,
-      suggestions: status.suggestions.map((s) => ({ ...s, voted: byId?.get(s.id)?.has(viewer) ?? false })),
+      suggestions: status.suggestions.map((s) => ({ ...s, voted: !!(viewer && byId?.get(s.id)?.has(viewer)) })),
     };
   });
 
@@ -93,7 +100,7 @@ export function registerAudienceRoutes(app: FastifyInstance, o: AudienceRouteOpt
       return { id, message: 'Thanks! Your suggestion is being checked; it shows up here once it passes.' };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, (err.cause as Error)?.message ?? err.message);
-      throw new HttpError(503, `could not reach channel ${channel}: ${(err as Error).message}`);
+      throw new HttpError(503, `could not reach channel ${channel}: try again in a moment`, err as Error);
     }
   });
 
@@ -110,7 +117,15 @@ export function registerAudienceRoutes(app: FastifyInstance, o: AudienceRouteOpt
     }
     const voters = votersOf(channel, id);
     if (voters.has(viewer)) throw new HttpError(409, 'You already voted for this suggestion.');
+    const refusal = o.guard.check(channel, id, viewer, req.ip);
+    if (refusal?.kind === 'not-watching') {
+      throw new HttpError(403, `Votes open once you have watched for ${o.limits.voteAfterSec} s: try again in ${refusal.waitSec} s.`);
+    }
+    if (refusal?.kind === 'address-cap') {
+      throw new HttpError(429, `This suggestion already has ${o.limits.votesPerAddress} votes from your network (one address counts at most ${o.limits.votesPerAddress}).`);
+    }
     voters.add(viewer);
+    o.guard.record(channel, id, req.ip);
     batcher.add(channel, { id, viewer });
     reply.code(202);
     return { accepted: true };

@@ -29,7 +29,7 @@ export class ChannelStatusCache {
         if (this.pending.get(channel)?.status === status) this.pending.delete(channel);
         const good = this.lastGood.get(channel);
         if (good && Date.now() - good.at < STALE_OK_MS) return good.status;
-        throw new HttpError(503, `channel ${channel} is not answering (${err.message}); is it started and is a worker running?`);
+        throw new HttpError(503, `channel ${channel} is not answering right now: is it started and is a worker running?`, err);
       },
     );
     this.pending.set(channel, { at, status });
