@@ -13,8 +13,9 @@ import numpy as np
 import torch
 
 import loaders
-from errors import bad_input, check_range, gpu_errors
+from errors import bad_input, check_range, run_on_gpu
 from interpolators import in_between
+from model_cache import free_memory
 from media import probe_video, read_audio, read_frames, write_audio, write_video
 
 SEED_MAX = 2**31 - 1
@@ -32,6 +33,12 @@ def _size(value: str, variable: str) -> tuple[int, int]:
     return w, h
 
 
+def _count(value: str, variable: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise SystemExit(f"{variable} must be a positive whole number, got {value!r}")
+    return int(value)
+
+
 class Jobs:
     def __init__(self, settings, cache, work_dir: str):
         self.s = settings
@@ -39,6 +46,8 @@ class Jobs:
         self.work_dir = work_dir
         self.video_size = _size(os.environ.get("WEBTV_VIDEO_SIZE", "576x320"), "WEBTV_VIDEO_SIZE")
         self.upscale_size = _size(os.environ.get("WEBTV_UPSCALE_SIZE", "1024x576"), "WEBTV_UPSCALE_SIZE")
+        # The XL model card's 15.3 GB peak is for 30 frames at 1024x576; more at once would not fit 24 GB.
+        self.upscale_max_frames = _count(os.environ.get("WEBTV_UPSCALE_MAX_FRAMES", "32"), "WEBTV_UPSCALE_MAX_FRAMES")
         # The last jobs, for the health route: what ran, with which prompt, how long, how it ended.
         self.history = deque(maxlen=50)
 
@@ -73,12 +82,12 @@ class Jobs:
                 raise loaders.load_error(what, variable, source, err) from err
         return self.cache.get(name, source, load)
 
-    def _free_gpu(self, keep: str):
-        def free():
-            self.cache.unload_all(keep=keep)
-            if self.s.device.type == "cuda":
-                torch.cuda.empty_cache()
-        return free
+    def _on_gpu(self, endpoint: str, keep: str, job, too_big: str, lower: str):
+        def free_others() -> bool:
+            unloaded = self.cache.unload_all(keep=keep)
+            free_memory(self.s.device)
+            return unloaded > 0
+        return run_on_gpu(endpoint, job, free_others, too_big, lower)
 
     # The endpoints Gradio calls (the signatures are the API: names, order and defaults).
     def run(self, prompt, seed, num_frames, num_inference_steps, progress=gr.Progress()):
@@ -103,12 +112,15 @@ class Jobs:
         seed = int(check_range("/run", "seed", seed, 0, SEED_MAX))
         frames = int(check_range("/run", "num_frames", num_frames, 2, 64))
         steps = int(check_range("/run", "num_inference_steps", num_inference_steps, 1, 100))
-        with gpu_errors("/run", self._free_gpu("video")):
+        w, h = self.video_size
+
+        def job():
             pipe = self._model("video", "WEBTV_VIDEO_MODEL", "text-to-video", loaders.load_text_to_video)
-            w, h = self.video_size
-            out = pipe(prompt, num_frames=frames, num_inference_steps=steps, height=h, width=w,
-                       generator=torch.Generator("cpu").manual_seed(seed), output_type="np",
-                       **_step_progress(pipe, progress, steps, "denoising"))
+            return pipe(prompt, num_frames=frames, num_inference_steps=steps, height=h, width=w,
+                        generator=torch.Generator("cpu").manual_seed(seed), output_type="np",
+                        **_step_progress(pipe, progress, steps, "denoising"))
+        out = self._on_gpu("/run", "video", job, f"{frames} frames at {w}x{h}",
+                           "lower num_frames, or WEBTV_VIDEO_SIZE on the model server")
         path = self._out("zeroscope.mp4")
         write_video(_first_video(out.frames), VIDEO_FPS, path)
         return path
@@ -126,13 +138,19 @@ class Jobs:
                             f"(got {steps} × {strength}); raise either")
         path_in = _video_path(video)
         info = probe_video(path_in, "/upscale")
+        if info["frames"] > self.upscale_max_frames:
+            raise bad_input("/upscale", f"the video has {info['frames']} frames; at most {self.upscale_max_frames} are "
+                            "upscaled at once (WEBTV_UPSCALE_MAX_FRAMES on the model server): send a shorter clip")
         w, h = self.upscale_size
         frames = read_frames(path_in, w, h, "/upscale")
-        with gpu_errors("/upscale", self._free_gpu("upscale")):
+
+        def job():
             pipe = self._model("upscale", "WEBTV_UPSCALE_MODEL", "video-to-video", loaders.load_video_to_video)
-            out = pipe(prompt, video=[f.astype(np.float32) / 255.0 for f in frames], strength=strength,
-                       num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(seed),
-                       output_type="np", **_step_progress(pipe, progress, run_steps, "upscaling"))
+            return pipe(prompt, video=[f.astype(np.float32) / 255.0 for f in frames], strength=strength,
+                        num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(seed),
+                        output_type="np", **_step_progress(pipe, progress, run_steps, "upscaling"))
+        out = self._on_gpu("/upscale", "upscale", job, f"{len(frames)} frames at {w}x{h}",
+                           "send fewer frames, or lower WEBTV_UPSCALE_SIZE on the model server")
         path = self._out("upscaled.mp4")
         write_video(_first_video(out.frames), info["fps"], path)
         return path
@@ -144,7 +162,9 @@ class Jobs:
         path_in = _video_path(video)
         info = probe_video(path_in, "/interpolate")
         frames = read_frames(path_in, info["width"], info["height"], "/interpolate")
-        with gpu_errors("/interpolate", self._free_gpu("interpolate")):
+        h, w = frames.shape[1:3]
+
+        def job():
             model = self._model("interpolate", "WEBTV_INTERPOLATE_MODEL", "interpolation", loaders.load_interpolator,
                                 want_file=True)
             tensors = [torch.from_numpy(f).permute(2, 0, 1)[None].to(self.s.device, self.s.dtype) / 255.0 for f in frames]
@@ -156,7 +176,9 @@ class Jobs:
                 result.extend(in_between(model, tensors[i], tensors[i + 1], depth))
             # The last frame holds for its whole slot, so the clip keeps its length (frames / fps).
             result.extend([tensors[-1]] * (2**depth))
-            stacked = torch.cat(result).permute(0, 2, 3, 1).float().clamp(0, 1).cpu().numpy()
+            return torch.cat(result).permute(0, 2, 3, 1).float().clamp(0, 1).cpu().numpy()
+        stacked = self._on_gpu("/interpolate", "interpolate", job, f"{len(frames)} frames at {w}x{h}",
+                               "send a smaller or shorter video")
         path = self._out("interpolated.mp4")
         write_video(stacked, info["fps"] * 2**depth, path, out_fps=out_fps)
         return path
@@ -166,7 +188,8 @@ class Jobs:
         text = _prompt("/predict_full", text, name="text")
         seconds = check_range("/predict_full", "duration", duration, 1, 120)
         seed = int(check_range("/predict_full", "seed", seed, 0, SEED_MAX))
-        with gpu_errors("/predict_full", self._free_gpu("music")):
+
+        def job():
             mm = self._model("music", "WEBTV_MUSIC_MODEL", "music", loaders.load_music)
             model = mm.model
             frame_rate = model.config.audio_encoder.frame_rate
@@ -189,7 +212,8 @@ class Jobs:
                       for k, v in inputs.items()}
             torch.manual_seed(seed)
             counter = _TokenProgress(progress, tokens)
-            audio = model.generate(**inputs, max_new_tokens=tokens, do_sample=True, logits_processor=[counter])
+            return model.generate(**inputs, max_new_tokens=tokens, do_sample=True, logits_processor=[counter]), sampling_rate
+        audio, sampling_rate = self._on_gpu("/predict_full", "music", job, f"{seconds:g} s of music", "ask for a shorter duration")
         samples = audio[0, 0].float().cpu().numpy()
         path = self._out("music.wav")
         write_audio(samples, sampling_rate, seconds, path)

@@ -144,7 +144,7 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
     models = await makeTinyModels();
     tmp = fs.mkdtempSync(path.join(models.dir, 'out-'));
     server = await startModelServer(
-      { ...tinyModelEnv(models, 'blend'), WEBTV_UPSCALE_MODEL: path.join(models.dir, 'no-such-model'), WEBTV_TEST_OOM_TIMES: '1' },
+      { ...tinyModelEnv(models, 'blend'), WEBTV_UPSCALE_MODEL: path.join(models.dir, 'no-such-model'), WEBTV_TEST_OOM_TIMES: '2' },
       path.resolve('test/fixtures/model-server/oom_server.py'),
     );
   });
@@ -164,7 +164,7 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
     });
   });
 
-  test('a GPU out-of-memory reaches the client as a retryable GradioGpuError, frees the other models, and the retry succeeds', async () => {
+  test('a GPU out-of-memory reaches the client as a retryable GradioGpuError and frees the other models; the same on an empty GPU is bad input', async () => {
     await call(server.url, '/predict_full', ['warm drums', null, 1, 0]);
     assert.deepEqual((await server.health()).loaded.map((m) => m.name), ['music']);
     const spec: BackendSpec = { kind: 'gradio', app: server.url, params: { prompt: '$prompt', seed: '$seed', num_frames: 2, num_inference_steps: 1 } };
@@ -176,6 +176,11 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
       return true;
     });
     assert.deepEqual((await server.health()).loaded.map((m) => m.name), ['video'], 'the music model made room');
+    await assert.rejects(gradioBackend.video!(spec, { prompt: 'a cat', seed: 1, outPath: path.join(tmp, 'v.mp4') }, ctx), (err: any) => {
+      assert.match(err.message, /Invalid input for \/run: 2 frames at 576x320 does not fit in this GPU's memory even with no other model loaded, so a retry cannot help; lower num_frames, or WEBTV_VIDEO_SIZE/);
+      assert.equal(err.nonRetryable, true, 'the same out-of-memory on an otherwise empty GPU is not retried');
+      return true;
+    });
     await gradioBackend.video!(spec, { prompt: 'a cat', seed: 1, outPath: path.join(tmp, 'v.mp4') }, ctx);
     assert.deepEqual([(await probe(path.join(tmp, 'v.mp4'))).video?.width], [576]);
   });
