@@ -14,9 +14,9 @@ import torch
 
 import loaders
 from errors import bad_input, check_range, run_on_gpu
-from interpolators import in_between
+from interpolators import output_frames, retime
 from model_cache import free_memory
-from media import probe_video, read_audio, read_frames, write_audio, write_video
+from media import probe_video, read_audio, read_frames, to_uint8, write_audio, write_video
 
 SEED_MAX = 2**31 - 1
 # Zeroscope renders at 8 fps (24 frames = a 3-s shot), as the product's SHOT constant expects.
@@ -157,30 +157,28 @@ class Jobs:
 
     # ---- /interpolate: FILM (or the cross-fade) to the requested rate ---------------------------
     def _interpolate(self, video, interpolation_depth, fps, progress):
-        depth = int(check_range("/interpolate", "interpolation_depth", interpolation_depth, 1, 4))
+        # The Spaces' depth parameter is checked and otherwise unused: frames are made at the output
+        # rate's own time steps, not by repeated halving (which then needed ffmpeg to drop frames).
+        check_range("/interpolate", "interpolation_depth", interpolation_depth, 1, 4)
         out_fps = check_range("/interpolate", "fps", fps, 1, 60)
         path_in = _video_path(video)
         info = probe_video(path_in, "/interpolate")
         frames = read_frames(path_in, info["width"], info["height"], "/interpolate")
+        n_out = output_frames(len(frames), info["fps"], out_fps)
         h, w = frames.shape[1:3]
 
         def job():
             model = self._model("interpolate", "WEBTV_INTERPOLATE_MODEL", "interpolation", loaders.load_interpolator,
                                 want_file=True)
-            tensors = [torch.from_numpy(f).permute(2, 0, 1)[None].to(self.s.device, self.s.dtype) / 255.0 for f in frames]
-            result = []
-            pairs = max(1, len(tensors) - 1)
-            for i in range(len(tensors) - 1):
-                progress((i, pairs), desc="interpolating", unit="pairs")
-                result.append(tensors[i])
-                result.extend(in_between(model, tensors[i], tensors[i + 1], depth))
-            # The last frame holds for its whole slot, so the clip keeps its length (frames / fps).
-            result.extend([tensors[-1]] * (2**depth))
-            return torch.cat(result).permute(0, 2, 3, 1).float().clamp(0, 1).cpu().numpy()
-        stacked = self._on_gpu("/interpolate", "interpolate", job, f"{len(frames)} frames at {w}x{h}",
-                               "send a smaller or shorter video")
+            dev = [torch.from_numpy(f).permute(2, 0, 1)[None].to(self.s.device, self.s.dtype) / 255.0 for f in frames]
+            tick = lambda k, n: progress((k, n), desc="interpolating", unit="frames")  # noqa: E731
+            return np.stack([to_uint8(f[0].permute(1, 2, 0).float().clamp(0, 1).cpu().numpy())
+                             for f in retime(model, dev, n_out, tick)])
+        out = self._on_gpu("/interpolate", "interpolate", job, f"{len(frames)} frames at {w}x{h}",
+                           "send a smaller or shorter video")
         path = self._out("interpolated.mp4")
-        write_video(stacked, info["fps"] * 2**depth, path, out_fps=out_fps)
+        # Straight to the requested rate: every frame is shown once, none dropped or held by ffmpeg.
+        write_video(out, out_fps, path)
         return path
 
     # ---- /predict_full: MusicGen for the requested duration -------------------------------------
