@@ -20,7 +20,7 @@ import torch
 import uvicorn
 from fastapi import FastAPI
 
-from endpoints import SEED_MAX, Jobs
+from endpoints import MUSIC_MAX_SEC, SEED_MAX, Jobs
 from model_cache import ModelCache
 from settings import read_settings
 
@@ -56,7 +56,7 @@ def build_demo(jobs: Jobs) -> gr.Blocks:
         with gr.Tab("MusicGen"):
             text = gr.Textbox(label="Input text")
             melody = gr.Audio(label="Melody condition (optional)", type="filepath")
-            duration = gr.Slider(1, 120, value=10, step=1, label="Duration")
+            duration = gr.Slider(1, MUSIC_MAX_SEC, value=10, step=1, label="Duration")
             mseed = gr.Slider(0, SEED_MAX, value=0, step=1, label="Seed")
             aout = gr.Audio(label="Generated music", type="filepath")
             gr.Button("Generate").click(jobs.music, [text, melody, duration, mseed], aout, api_name="predict_full", **gpu)

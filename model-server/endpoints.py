@@ -13,12 +13,15 @@ import numpy as np
 import torch
 
 import loaders
+import music
 from errors import bad_input, check_range, run_on_gpu
 from interpolators import output_frames, retime
 from model_cache import free_memory
 from media import probe_video, read_audio, read_frames, to_uint8, write_audio, write_video
 
 SEED_MAX = 2**31 - 1
+# Longer scores are made in windows (music.py); ten minutes bounds one job's time on the GPU.
+MUSIC_MAX_SEC = 600
 # Zeroscope renders at 8 fps (24 frames = a 3-s shot), as the product's SHOT constant expects.
 VIDEO_FPS = 8
 
@@ -184,37 +187,37 @@ class Jobs:
     # ---- /predict_full: MusicGen for the requested duration -------------------------------------
     def _music(self, text, melody, duration, seed, progress):
         text = _prompt("/predict_full", text, name="text")
-        seconds = check_range("/predict_full", "duration", duration, 1, 120)
+        seconds = check_range("/predict_full", "duration", duration, 1, MUSIC_MAX_SEC)
         seed = int(check_range("/predict_full", "seed", seed, 0, SEED_MAX))
 
         def job():
             mm = self._model("music", "WEBTV_MUSIC_MODEL", "music", loaders.load_music)
-            model = mm.model
-            frame_rate = model.config.audio_encoder.frame_rate
-            sampling_rate = model.config.audio_encoder.sampling_rate
-            tokens = math.ceil(seconds * frame_rate) + 1
-            limit = model.config.decoder.max_position_embeddings - 1
-            if tokens > limit:
-                raise bad_input("/predict_full", f"duration must be at most {limit / frame_rate:.0f} s for this model, got {duration}")
             if melody and not mm.melody:
                 raise bad_input("/predict_full", "this music model takes no melody; leave melody empty or set "
                                 "WEBTV_MUSIC_MODEL to a melody model such as facebook/musicgen-melody")
-            if melody:
-                rate = mm.processor.feature_extractor.sampling_rate
-                inputs = mm.processor(audio=read_audio(_video_path(melody), rate, "/predict_full"), sampling_rate=rate,
-                                      text=[text], padding=True, return_tensors="pt")
-            else:
-                inputs = mm.tokenizer([text], padding=True, return_tensors="pt")
-            # Token ids stay integers; only the melody's features take the model's dtype.
-            inputs = {k: v.to(self.s.device, self.s.dtype) if v.is_floating_point() else v.to(self.s.device)
-                      for k, v in inputs.items()}
+            melody_rate = mm.processor.feature_extractor.sampling_rate if melody else 0
+            tune = read_audio(_video_path(melody), melody_rate, "/predict_full") if melody else None
+
+            def make_inputs(start_sec: float, length_sec: float) -> dict:
+                part = None
+                if tune is not None:
+                    part = tune[int(start_sec * melody_rate):int((start_sec + length_sec) * melody_rate)]
+                if part is not None and len(part) >= melody_rate // 2:
+                    inputs = mm.processor(audio=part, sampling_rate=melody_rate, text=[text], padding=True,
+                                          return_tensors="pt")
+                else:
+                    inputs = mm.tokenizer([text], padding=True, return_tensors="pt")
+                # Token ids stay integers; only the melody's features take the model's dtype.
+                return {k: v.to(self.s.device, self.s.dtype) if v.is_floating_point() else v.to(self.s.device)
+                        for k, v in inputs.items()}
             torch.manual_seed(seed)
-            counter = _TokenProgress(progress, tokens)
-            return model.generate(**inputs, max_new_tokens=tokens, do_sample=True, logits_processor=[counter]), sampling_rate
-        audio, sampling_rate = self._on_gpu("/predict_full", "music", job, f"{seconds:g} s of music", "ask for a shorter duration")
-        samples = audio[0, 0].float().cpu().numpy()
+            frame_rate = mm.model.config.audio_encoder.frame_rate
+            counter = _TokenProgress(progress, math.ceil(seconds * frame_rate))
+            return music.compose(mm.model, make_inputs, seconds, counter, self.s.device, self.s.dtype)
+        score = self._on_gpu("/predict_full", "music", job, f"a {music.WINDOW_SEC:g}-s window of music",
+                             "set WEBTV_MUSIC_MODEL to a smaller checkpoint")
         path = self._out("music.wav")
-        write_audio(samples, sampling_rate, seconds, path)
+        write_audio(score.samples, score.rate, seconds, path)
         return path
 
 

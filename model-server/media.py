@@ -76,11 +76,14 @@ def read_audio(path: str, rate: int, endpoint: str) -> np.ndarray:
 
 
 def write_audio(samples: np.ndarray, rate: int, seconds: float, path: str) -> None:
-    """16-bit WAV of exactly `seconds` (padded with silence or cut), as the product asked for."""
-    mono = np.ascontiguousarray(np.asarray(samples, dtype=np.float32).reshape(-1))
+    """16-bit WAV of exactly `seconds` (padded with silence or cut), as the product asked for; samples are
+    (samples,) or (channels, samples): a stereo checkpoint's two channels both go in the file."""
+    a = np.asarray(samples, dtype=np.float32)
+    channels = 1 if a.ndim == 1 else a.shape[0]
+    interleaved = np.ascontiguousarray(a.reshape(channels, -1).T)
     r = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "-",
-         "-af", f"apad,atrim=duration={seconds}", "-c:a", "pcm_s16le", path],
-        input=mono.tobytes(), capture_output=True)
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "-",
+         "-af", f"apad,atrim=end_sample={round(seconds * rate)}", "-c:a", "pcm_s16le", path],
+        input=interleaved.tobytes(), capture_output=True)
     if r.returncode != 0:
         raise RuntimeError(f"ffmpeg could not write the audio: {r.stderr.decode(errors='replace')[-500:]}")
