@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, handle_file } from '@gradio/client';
 import type { BackendContext, BackendSpec } from '../src/activities/backends/backends';
 import { gradioBackend } from '../src/activities/backends/gradio/index';
-import { appBaseUrl } from '../src/cli/commands/modelServerHealth';
+import { appBaseUrl, formatModelServers } from '../src/cli/commands/modelServerHealth';
 import { runSpacesCommand } from './helpers/gradio';
 import { probe } from '../src/activities/media/ffmpeg';
 import { makeTinyModels, startModelServer, tinyModelEnv, type ModelServer, type TinyModels } from './helpers/modelServer';
@@ -107,7 +107,7 @@ describe('model server on tiny models (Gradio 6.31.0, CPU)', () => {
     const { code, out: text } = await runSpacesCommand(t, ['check', '--config', config]);
     assert.equal(code, 0, text);
     assert.match(text, /All configured apps answer with the expected API/);
-    assert.match(text, new RegExp(`Model server ${server.url}: device cpu · loaded: interpolate film\\.pt [0-9.]+ GiB, music music [0-9.]+ GiB`));
+    assert.match(text, new RegExp(`Model server ${server.url}: device cpu · loaded: interpolate film\\.pt [0-9.]+ GiB, music music [0-9.]+ GiB.* · interpolator: FILM film\\.pt$`, 'm'));
   });
 
   test('the product\'s own backend: an out-of-range parameter is a bad request, not retried', async () => {
@@ -191,5 +191,13 @@ describe('where `webtv spaces check` looks for a model server\'s health', () => 
     assert.equal(appBaseUrl('http://gpu-box:7860'), 'http://gpu-box:7860/');
     assert.equal(appBaseUrl('http://gpu-box:7860/'), 'http://gpu-box:7860/');
     assert.equal(appBaseUrl('You/AI_WebTV.models'), 'https://you-ai-webtv-models.hf.space/');
+  });
+
+  test('it says which interpolator runs: FILM with its file, or the cross-fade', () => {
+    const h = { server: 'webtv-model-server' as const, device: 'cuda:0', gpu: null, loaded: [] };
+    assert.match(formatModelServers([{ app: 'http://gpu:7860/', health: { ...h, interpolator: { kind: 'blend', source: 'blend' } } }]),
+      / · interpolator: blend \(a cross-fade; no FILM weights installed\)$/);
+    assert.match(formatModelServers([{ app: 'http://gpu:7860/', health: { ...h, interpolator: { kind: 'film', source: '/opt/webtv-models/film_net_fp16.pt' } } }]),
+      / · interpolator: FILM film_net_fp16\.pt$/);
   });
 });
