@@ -1,6 +1,7 @@
 """The four jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the
 product's default mapping (src/activities/backends/gradio/spec.ts) in the Spaces' order."""
 import inspect
+import json
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -85,6 +86,16 @@ class Jobs:
                 raise loaders.load_error(what, variable, source, err) from err
         return self.cache.get(name, source, load)
 
+    def _loader(self, load):
+        return lambda source, device, dtype: load(source, device, dtype, scheduler=self.s.sampling.scheduler)
+
+    def _sampling(self, pipe, guidance: float | None) -> dict:
+        """The negative prompt and guidance scale for a video pipeline call (the pipeline's own default
+        guidance when none is configured)."""
+        if guidance is None:
+            guidance = inspect.signature(pipe.__call__).parameters["guidance_scale"].default
+        return {"negative_prompt": self.s.sampling.negative_prompt or None, "guidance_scale": float(guidance)}
+
     def _on_gpu(self, endpoint: str, keep: str, job, too_big: str, lower: str):
         def free_others() -> bool:
             unloaded = self.cache.unload_all(keep=keep)
@@ -117,15 +128,19 @@ class Jobs:
         steps = int(check_range("/run", "num_inference_steps", num_inference_steps, 1, 100))
         w, h = self.video_size
 
+        made = {}
+
         def job():
-            pipe = self._model("video", "WEBTV_VIDEO_MODEL", "text-to-video", loaders.load_text_to_video)
+            pipe = self._model("video", "WEBTV_VIDEO_MODEL", "text-to-video", self._loader(loaders.load_text_to_video))
+            sampling = self._sampling(pipe, self.s.sampling.video_guidance)
+            made.update(_made(pipe, sampling, steps, seed))
             return pipe(prompt, num_frames=frames, num_inference_steps=steps, height=h, width=w,
                         generator=torch.Generator("cpu").manual_seed(seed), output_type="np",
-                        **_step_progress(pipe, progress, steps, "denoising"))
+                        **sampling, **_step_progress(pipe, progress, steps, "denoising"))
         out = self._on_gpu("/run", "video", job, f"{frames} frames at {w}x{h}",
                            "lower num_frames, or WEBTV_VIDEO_SIZE on the model server")
         path = self._out("zeroscope.mp4")
-        write_video(_first_video(out.frames), VIDEO_FPS, path)
+        write_video(_first_video(out.frames), VIDEO_FPS, path, comment=made_comment({"run": made}))
         return path
 
     # ---- /upscale: Zeroscope v2 XL, video-to-video with the generator's prompt -----------------
@@ -147,15 +162,21 @@ class Jobs:
         w, h = self.upscale_size
         frames = read_frames(path_in, w, h, "/upscale")
 
+        made = {}
+
         def job():
-            pipe = self._model("upscale", "WEBTV_UPSCALE_MODEL", "video-to-video", loaders.load_video_to_video)
+            pipe = self._model("upscale", "WEBTV_UPSCALE_MODEL", "video-to-video", self._loader(loaders.load_video_to_video))
+            sampling = self._sampling(pipe, self.s.sampling.upscale_guidance)
+            made.update(_made(pipe, sampling, steps, seed), strength=strength)
             return pipe(prompt, video=[f.astype(np.float32) / 255.0 for f in frames], strength=strength,
                         num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(seed),
-                        output_type="np", **_step_progress(pipe, progress, run_steps, "upscaling"))
+                        output_type="np", **sampling, **_step_progress(pipe, progress, run_steps, "upscaling"))
         out = self._on_gpu("/upscale", "upscale", job, f"{len(frames)} frames at {w}x{h}",
                            "send fewer frames, or lower WEBTV_UPSCALE_SIZE on the model server")
         path = self._out("upscaled.mp4")
-        write_video(_first_video(out.frames), info["fps"], path)
+        # The shot's story so far (what /run wrote in the input) goes on, with this step added.
+        write_video(_first_video(out.frames), info["fps"], path,
+                    comment=made_comment({**made_by(info["comment"]), "upscale": made}))
         return path
 
     # ---- /interpolate: FILM (or the cross-fade) to the requested rate ---------------------------
@@ -181,7 +202,8 @@ class Jobs:
                            "send a smaller or shorter video")
         path = self._out("interpolated.mp4")
         # Straight to the requested rate: every frame is shown once, none dropped or held by ffmpeg.
-        write_video(out, out_fps, path)
+        step = {"interpolator": interpolator_kind(self.s.models.interpolate), "fps": out_fps}
+        write_video(out, out_fps, path, comment=made_comment({**made_by(info["comment"]), "interpolate": step}))
         return path
 
     # ---- /predict_full: MusicGen for the requested duration -------------------------------------
@@ -250,6 +272,30 @@ def _step_progress(pipe, progress, total: int, desc: str) -> dict:
             return kwargs
         return {"callback_on_step_end": on_step_end}
     return {"callback": lambda *_: tick(), "callback_steps": 1}
+
+
+def _made(pipe, sampling: dict, steps: int, seed: int) -> dict:
+    return {"scheduler": type(pipe.scheduler).__name__, "steps": steps, "guidance": sampling["guidance_scale"],
+            "negative_prompt": sampling["negative_prompt"] or "", "seed": seed}
+
+
+def made_comment(steps: dict) -> str:
+    """What made a clip, for its container's comment tag, which the product's probe reads into the
+    episode manifest: {"webtv": {"run": {...}, "upscale": {...}, "interpolate": {...}}}."""
+    return json.dumps({"webtv": steps}, separators=(",", ":"))
+
+
+def made_by(comment: str | None) -> dict:
+    """The steps an input clip's comment records (none when it is not ours)."""
+    try:
+        steps = json.loads(comment or "").get("webtv")
+    except (ValueError, AttributeError):
+        return {}
+    return steps if isinstance(steps, dict) else {}
+
+
+def interpolator_kind(source: str) -> str:
+    return "blend" if source == "blend" else "film"
 
 
 def _first_video(frames) -> np.ndarray:

@@ -30,20 +30,37 @@ def load_error(what: str, variable: str, source: str, err: Exception) -> gr.Erro
     return gr.Error(f"Cannot load the {what} model {source} ({variable}): {first}")
 
 
-def load_text_to_video(source: str, device: torch.device, dtype: torch.dtype):
+DEFAULT_SCHEDULER = "DPMSolverMultistepScheduler"
+
+
+def load_text_to_video(source: str, device: torch.device, dtype: torch.dtype, scheduler: str = DEFAULT_SCHEDULER):
     from diffusers import TextToVideoSDPipeline
     pipe = TextToVideoSDPipeline.from_pretrained(source, torch_dtype=dtype)
-    return _ready(pipe, device)
+    return _ready(pipe, device, scheduler)
 
 
-def load_video_to_video(source: str, device: torch.device, dtype: torch.dtype):
+def load_video_to_video(source: str, device: torch.device, dtype: torch.dtype, scheduler: str = DEFAULT_SCHEDULER):
     from diffusers import VideoToVideoSDPipeline
     pipe = VideoToVideoSDPipeline.from_pretrained(source, torch_dtype=dtype)
-    return _ready(pipe, device)
+    return _ready(pipe, device, scheduler)
 
 
-def _ready(pipe, device: torch.device):
-    pipe = pipe.to(device)
+def use_scheduler(pipe, name: str):
+    """The checkpoint's schedule (its betas, prediction type) under another diffusers sampler, as the
+    Spaces did with DPMSolverMultistepScheduler.from_config(pipe.scheduler.config); "model" keeps its own."""
+    if name == "model":
+        return pipe
+    import diffusers
+    cls = getattr(diffusers, name, None)
+    if cls is None or not hasattr(cls, "from_config") or not name.endswith("Scheduler"):
+        raise gr.Error(f"WEBTV_SCHEDULER={name} is not a diffusers scheduler class; use e.g. "
+                       "DPMSolverMultistepScheduler, DDIMScheduler, or model (the checkpoint's own)")
+    pipe.scheduler = cls.from_config(pipe.scheduler.config)
+    return pipe
+
+
+def _ready(pipe, device: torch.device, scheduler: str):
+    pipe = use_scheduler(pipe, scheduler).to(device)
     # Encoding and decoding 24 frames at 1024x576 at once is the largest allocation of a job; a frame at a
     # time costs little time and saves gigabytes. diffusers 0.42's video pipelines no longer have
     # enable_vae_slicing(): it is the VAE's own switch now.

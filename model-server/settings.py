@@ -16,6 +16,18 @@ class ModelSettings:
 
 
 @dataclass(frozen=True)
+class Sampling:
+    """How the video pipelines sample, as the 2023 Spaces did (diffusers' Zeroscope example too)."""
+    # A diffusers scheduler class, set from the checkpoint's scheduler config; "model": the checkpoint's own.
+    scheduler: str = "DPMSolverMultistepScheduler"
+    # The XL Space's negative prompt; "" for none.
+    negative_prompt: str = "text, watermark, copyright, blurry, nsfw"
+    # None: the pipeline's own default (TextToVideoSDPipeline 9.0, VideoToVideoSDPipeline 15.0).
+    video_guidance: float | None = None
+    upscale_guidance: float | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     models: ModelSettings
     device: torch.device
@@ -25,6 +37,7 @@ class Settings:
     # Bytes kept free on the GPU for a job's activations when deciding whether another model fits.
     gpu_reserve_bytes: int
     queue_size: int
+    sampling: Sampling = Sampling()
     # What the server prints about the device at start (settings.choose_device).
     device_line: str = ""
 
@@ -118,4 +131,19 @@ def read_settings() -> Settings:
         gpu_reserve_bytes=int(float(env("WEBTV_GPU_RESERVE_GB", "4")) * 2**30),
         queue_size=int(env("WEBTV_QUEUE_SIZE", "8")),
         device_line=device_line,
+        sampling=Sampling(
+            scheduler=env("WEBTV_SCHEDULER") or Sampling.scheduler,
+            negative_prompt=env("WEBTV_NEGATIVE_PROMPT", Sampling.negative_prompt).strip(),
+            video_guidance=_number(env("WEBTV_VIDEO_GUIDANCE"), "WEBTV_VIDEO_GUIDANCE"),
+            upscale_guidance=_number(env("WEBTV_UPSCALE_GUIDANCE"), "WEBTV_UPSCALE_GUIDANCE"),
+        ),
     )
+
+
+def _number(value: str | None, variable: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise SystemExit(f"{variable} must be a number, got {value!r}") from None
