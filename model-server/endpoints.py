@@ -57,8 +57,12 @@ class Jobs:
 
     @contextmanager
     def _job(self, endpoint: str, prompt):
-        record = {"endpoint": endpoint, "prompt": prompt, "started": time.time(), "seconds": None, "error": None}
+        record = {"endpoint": endpoint, "prompt": prompt, "started": time.time(), "seconds": None, "error": None,
+                  "peak_gpu_bytes": None}
         self.history.append(record)
+        cuda = self.s.device.type == "cuda"
+        if cuda:
+            torch.cuda.reset_peak_memory_stats(self.s.device)
         try:
             yield
         except Exception as err:
@@ -66,6 +70,9 @@ class Jobs:
             raise
         finally:
             record["seconds"] = round(time.time() - record["started"], 3)
+            # The job's peak (its model's weights included): what `npm run bench -- modelServer --real` reports.
+            if cuda:
+                record["peak_gpu_bytes"] = torch.cuda.max_memory_allocated(self.s.device)
 
     def _out(self, name: str) -> str:
         return os.path.join(tempfile.mkdtemp(dir=self.work_dir), name)

@@ -99,5 +99,15 @@ class UpscaleCap(unittest.TestCase):
             self.assertEqual(jobs.cache.describe(), [])
 
 
+class JobRecord(unittest.TestCase):
+    def test_each_job_records_its_peak_gpu_memory_for_the_real_bench_none_on_a_cpu(self):
+        with tempfile.TemporaryDirectory() as d:
+            jobs = Jobs(support.cpu_settings(), ModelCache(torch.device("cpu"), 0, 0), d)
+            with jobs._job("/run", "a cat"):
+                pass
+        self.assertIn("peak_gpu_bytes", jobs.history[-1])
+        self.assertIsNone(jobs.history[-1]["peak_gpu_bytes"])
+
+
 if __name__ == "__main__":
     unittest.main()
