@@ -224,6 +224,9 @@ class Jobs:
             if melody and not mm.melody:
                 raise bad_input("/predict_full", "this music model takes no melody; leave melody empty or set "
                                 "WEBTV_MUSIC_MODEL to a melody model such as facebook/musicgen-melody")
+            if melody and mm.processor is None:
+                raise bad_input("/predict_full", "this server cannot condition on a melody (the melody features need "
+                                "torchaudio, which has no build for this torch); leave melody empty")
             melody_rate = mm.processor.feature_extractor.sampling_rate if melody else 0
             tune = read_audio(_video_path(melody), melody_rate, "/predict_full") if melody else None
 

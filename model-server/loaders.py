@@ -79,11 +79,13 @@ def load_interpolator(source: str, device: torch.device, dtype: torch.dtype):
 class MusicModel:
     """MusicGen plus what turns text (and a melody, for the melody model) into its inputs."""
 
-    def __init__(self, model, tokenizer, processor, melody: bool):
+    def __init__(self, model, tokenizer, processor, melody: bool, no_processor: str | None = None):
         self.model = model
         self.tokenizer = tokenizer
         self.processor = processor
         self.melody = melody
+        # Why a melody model has no processor (then it takes no melody input).
+        self.no_processor = no_processor
 
     def modules_for_size(self):
         return [self.model]
@@ -99,5 +101,14 @@ def load_music(source: str, device: torch.device, dtype: torch.dtype) -> MusicMo
     cls = MusicgenMelodyForConditionalGeneration if melody else MusicgenForConditionalGeneration
     model = cls.from_pretrained(source, torch_dtype=dtype).to(device).eval()
     tokenizer = AutoTokenizer.from_pretrained(source)
-    processor = AutoProcessor.from_pretrained(source) if melody else None
-    return MusicModel(model, tokenizer, processor, melody)
+    processor, why = None, None
+    if melody:
+        # The melody's chroma features come from MusicgenMelodyFeatureExtractor, which needs torchaudio; no
+        # torchaudio release supports torch 2.15 (the newest, 2.11.1, pins torch 2.11). Text-only music,
+        # which is all the product asks for, does not need it: the model still loads and composes.
+        try:
+            processor = AutoProcessor.from_pretrained(source)
+        except ImportError as err:
+            why = " ".join(str(err).split())[:200]
+            print(f"webtv-model-server: {source} composes from text only; no melody conditioning here ({why})", flush=True)
+    return MusicModel(model, tokenizer, processor, melody, why)

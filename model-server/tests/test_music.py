@@ -70,6 +70,16 @@ class Windows(unittest.TestCase):
         self.assertFalse(np.allclose(score.samples[0], score.samples[1]), "two different channels")
         self.check_joins(score, 2)
 
+    def test_the_default_melody_class_loads_without_torchaudio_and_continues_across_windows(self):
+        melody = os.path.join(self.tmp.name, "melody")
+        support.tiny_models().music_model(melody, positions=2048, melody=True)
+        mm, score = self.compose(melody, 45)
+        self.assertEqual(type(mm.model).__name__, "MusicgenMelodyForConditionalGeneration")
+        self.assertIsNone(mm.processor)
+        self.assertIn("torchaudio", mm.no_processor)
+        self.assertEqual((score.windows, score.samples.shape), (2, (1, 45 * score.rate)))
+        self.check_joins(score, 2)
+
     def test_the_endpoint_writes_the_exact_length_in_both_channels(self):
         with tempfile.TemporaryDirectory() as d:
             jobs = Jobs(support.cpu_settings(music=self.stereo), ModelCache(torch.device("cpu"), 0, 0), d)
