@@ -4,9 +4,12 @@
 // medians. The difference is the server's own overhead per call. Both sides run with one torch thread,
 // interleaved call by call so load drift on a shared machine hits both alike.
 // Run alone: node --import tsx bench/modelServer.ts   (MODEL_SERVER_BENCH_RUNS=3)
+// On a GPU box, `--real` times the real checkpoints instead (realMain below; docs/model-server.md has
+// the table to fill in); without a GPU, --real runs the tiny models as above.
 import { Client, handle_file } from '@gradio/client';
 import { execa } from 'execa';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +54,83 @@ async function startBareCalls(models: TinyModels): Promise<{ call(endpoint: stri
   };
 }
 
-export async function main(): Promise<ModelServerBenchResult> {
+export interface RealBenchResult {
+  device: string;
+  gpu: string | null;
+  perEndpoint: { endpoint: string; what: string; seconds: number; peakGpuGiB: number | null }[];
+}
+
+/** Whether this machine's model-server environment sees a CUDA GPU. */
+async function hasGpu(): Promise<boolean> {
+  const r = await execa(await modelServerPython(), ['-c', 'import torch; print(torch.cuda.is_available())'], { reject: false });
+  return r.stdout.trim() === 'True';
+}
+
+/**
+ * `--real` on a GPU box: the real checkpoints (the server's defaults, or WEBTV_*_MODEL; downloaded to
+ * HF_HOME on first use), a 24-frame shot through /run, /upscale and /interpolate and 10 s of
+ * /predict_full; per endpoint the median seconds of MODEL_SERVER_BENCH_RUNS calls after one warm-up
+ * (which loads the model) and the job's peak GPU memory (torch.cuda.max_memory_allocated, weights
+ * included), as the server's health route reports them.
+ */
+async function realMain(): Promise<RealBenchResult> {
+  const runs = Number(process.env.MODEL_SERVER_BENCH_RUNS ?? 3);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-bench-real-'));
+  const { HF_HUB_OFFLINE: _offline, ...online } = baseEnv;
+  const server = await startModelServer({ ...online, HF_HUB_OFFLINE: process.env.HF_HUB_OFFLINE ?? '0', OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '4' });
+  const client = await Client.connect(server.url);
+  const perEndpoint: RealBenchResult['perEndpoint'] = [];
+  let device = '?';
+  let gpu: string | null = null;
+  try {
+    const prompt = 'a lighthouse keeper paints a storm at night, cinematic';
+    const shot = path.join(dir, 'shot.mp4');
+    const upscaled = path.join(dir, 'upscaled.mp4');
+    await callOnce(client, '/run', [prompt, 1, 24, 25], shot);
+    await callOnce(client, '/upscale', [handle_file(shot), prompt, 1, 0.75, 25], upscaled);
+    const cases: [string, string, unknown[]][] = [
+      ['/run', '24 frames 576x320, 25 steps', [prompt, 1, 24, 25]],
+      ['/upscale', '24 frames to 1024x576, 25 steps × 0.75', [handle_file(shot), prompt, 1, 0.75, 25]],
+      ['/interpolate', '24 frames 1024x576 to 72 at 24 fps', [handle_file(upscaled), 2, 24]],
+      ['/predict_full', '10 s', ['calm piano and warm drums', null, 10, 1]],
+    ];
+    for (const [endpoint, what, args] of cases) {
+      await callOnce(client, endpoint, args, path.join(dir, 'warm.out'));
+      const seconds: number[] = [];
+      const peaks: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        await callOnce(client, endpoint, args, path.join(dir, `out-${i}`));
+        const h = await server.health() as unknown as { device: string; gpu: { name: string } | null; jobs: { endpoint: string; seconds: number; peak_gpu_bytes: number | null }[] };
+        const job = h.jobs.filter((j) => j.endpoint === endpoint).pop()!;
+        seconds.push(job.seconds);
+        if (job.peak_gpu_bytes !== null) peaks.push(job.peak_gpu_bytes);
+        device = h.device;
+        gpu = h.gpu?.name ?? null;
+      }
+      perEndpoint.push({ endpoint, what, seconds: median(seconds), peakGpuGiB: peaks.length ? Math.max(...peaks) / 2 ** 30 : null });
+    }
+  } finally {
+    client.close();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`device ${device}${gpu ? ` (${gpu})` : ''}; median of ${runs} calls after a warm-up`);
+  console.log('endpoint        what                                        s/call   peak GPU GiB');
+  for (const r of perEndpoint) {
+    console.log(`${r.endpoint.padEnd(14)} ${r.what.padEnd(42)} ${r.seconds.toFixed(1).padStart(8)} ${(r.peakGpuGiB?.toFixed(2) ?? '–').padStart(14)}`);
+  }
+  return { device, gpu, perEndpoint };
+}
+
+export async function main(): Promise<ModelServerBenchResult | RealBenchResult> {
+  if (process.argv.includes('--real')) {
+    if (await hasGpu()) return realMain();
+    console.log('--real: no CUDA GPU visible to the model server\'s torch here; running the tiny models on the CPU instead');
+  }
+  return tinyMain();
+}
+
+async function tinyMain(): Promise<ModelServerBenchResult> {
   const runs = Number(process.env.MODEL_SERVER_BENCH_RUNS ?? 3);
   const models = await makeTinyModels();
   const perEndpoint: ModelServerBenchResult['perEndpoint'] = [];

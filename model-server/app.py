@@ -20,9 +20,10 @@ import torch
 import uvicorn
 from fastapi import FastAPI
 
-from endpoints import SEED_MAX, Jobs
+from endpoints import MUSIC_MAX_SEC, SEED_MAX, Jobs
 from model_cache import ModelCache
-from settings import read_settings
+from fetch_weights import fetch_film_if_asked
+from settings import FILM_FILE, models_dir, read_settings
 
 SERVER_NAME = "webtv-model-server"
 SERVER_VERSION = "1"
@@ -56,11 +57,18 @@ def build_demo(jobs: Jobs) -> gr.Blocks:
         with gr.Tab("MusicGen"):
             text = gr.Textbox(label="Input text")
             melody = gr.Audio(label="Melody condition (optional)", type="filepath")
-            duration = gr.Slider(1, 120, value=10, step=1, label="Duration")
+            duration = gr.Slider(1, MUSIC_MAX_SEC, value=10, step=1, label="Duration")
             mseed = gr.Slider(0, SEED_MAX, value=0, step=1, label="Seed")
             aout = gr.Audio(label="Generated music", type="filepath")
             gr.Button("Generate").click(jobs.music, [text, melody, duration, mseed], aout, api_name="predict_full", **gpu)
     return demo
+
+
+def interpolator_of(source: str) -> dict:
+    """Which interpolator /interpolate runs, for the health route and `webtv spaces check`."""
+    if source == "blend":
+        return {"kind": "blend", "source": "blend"}
+    return {"kind": "film", "source": source}
 
 
 def health(settings, cache: ModelCache, jobs: Jobs, demo: gr.Blocks, started: float) -> dict:
@@ -78,6 +86,7 @@ def health(settings, cache: ModelCache, jobs: Jobs, demo: gr.Blocks, started: fl
         "unloads": cache.unloads,
         "jobs": list(jobs.history)[-20:],
         "models": vars(settings.models),
+        "interpolator": interpolator_of(settings.models.interpolate),
         "queue": {"size": len(demo._queue), "max_size": settings.queue_size},
         "versions": {"gradio": gr.__version__, "torch": torch.__version__},
         "uptime_sec": round(time.time() - started, 1),
@@ -110,7 +119,10 @@ def main():
     parser.add_argument("--host", default=env("WEBTV_HOST") or env("GRADIO_SERVER_NAME") or "127.0.0.1")
     parser.add_argument("--port", type=int, default=int(env("WEBTV_PORT") or env("GRADIO_SERVER_PORT") or "7860"))
     args = parser.parse_args()
-    app = build_app()
+    fetch_film_if_asked(os.path.join(models_dir(), FILM_FILE))
+    settings = read_settings()
+    print(f"{SERVER_NAME}: {settings.device_line}", flush=True)
+    app = build_app(settings)
     print(f"{SERVER_NAME} on http://{args.host}:{args.port}/", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 

@@ -1,6 +1,7 @@
 """The four jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the
 product's default mapping (src/activities/backends/gradio/spec.ts) in the Spaces' order."""
 import inspect
+import json
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -13,11 +14,15 @@ import numpy as np
 import torch
 
 import loaders
-from errors import bad_input, check_range, gpu_errors
-from interpolators import in_between
-from media import probe_video, read_audio, read_frames, write_audio, write_video
+import music
+from errors import bad_input, check_range, run_on_gpu
+from interpolators import output_frames, retime
+from model_cache import free_memory
+from media import probe_video, read_audio, read_frames, to_uint8, write_audio, write_video
 
 SEED_MAX = 2**31 - 1
+# Longer scores are made in windows (music.py); ten minutes bounds one job's time on the GPU.
+MUSIC_MAX_SEC = 600
 # Zeroscope renders at 8 fps (24 frames = a 3-s shot), as the product's SHOT constant expects.
 VIDEO_FPS = 8
 
@@ -32,6 +37,12 @@ def _size(value: str, variable: str) -> tuple[int, int]:
     return w, h
 
 
+def _count(value: str, variable: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise SystemExit(f"{variable} must be a positive whole number, got {value!r}")
+    return int(value)
+
+
 class Jobs:
     def __init__(self, settings, cache, work_dir: str):
         self.s = settings
@@ -39,13 +50,19 @@ class Jobs:
         self.work_dir = work_dir
         self.video_size = _size(os.environ.get("WEBTV_VIDEO_SIZE", "576x320"), "WEBTV_VIDEO_SIZE")
         self.upscale_size = _size(os.environ.get("WEBTV_UPSCALE_SIZE", "1024x576"), "WEBTV_UPSCALE_SIZE")
+        # The XL model card's 15.3 GB peak is for 30 frames at 1024x576; more at once would not fit 24 GB.
+        self.upscale_max_frames = _count(os.environ.get("WEBTV_UPSCALE_MAX_FRAMES", "32"), "WEBTV_UPSCALE_MAX_FRAMES")
         # The last jobs, for the health route: what ran, with which prompt, how long, how it ended.
         self.history = deque(maxlen=50)
 
     @contextmanager
     def _job(self, endpoint: str, prompt):
-        record = {"endpoint": endpoint, "prompt": prompt, "started": time.time(), "seconds": None, "error": None}
+        record = {"endpoint": endpoint, "prompt": prompt, "started": time.time(), "seconds": None, "error": None,
+                  "peak_gpu_bytes": None}
         self.history.append(record)
+        cuda = self.s.device.type == "cuda"
+        if cuda:
+            torch.cuda.reset_peak_memory_stats(self.s.device)
         try:
             yield
         except Exception as err:
@@ -53,6 +70,9 @@ class Jobs:
             raise
         finally:
             record["seconds"] = round(time.time() - record["started"], 3)
+            # The job's peak (its model's weights included): what `npm run bench -- modelServer --real` reports.
+            if cuda:
+                record["peak_gpu_bytes"] = torch.cuda.max_memory_allocated(self.s.device)
 
     def _out(self, name: str) -> str:
         return os.path.join(tempfile.mkdtemp(dir=self.work_dir), name)
@@ -73,12 +93,22 @@ class Jobs:
                 raise loaders.load_error(what, variable, source, err) from err
         return self.cache.get(name, source, load)
 
-    def _free_gpu(self, keep: str):
-        def free():
-            self.cache.unload_all(keep=keep)
-            if self.s.device.type == "cuda":
-                torch.cuda.empty_cache()
-        return free
+    def _loader(self, load):
+        return lambda source, device, dtype: load(source, device, dtype, scheduler=self.s.sampling.scheduler)
+
+    def _sampling(self, pipe, guidance: float | None) -> dict:
+        """The negative prompt and guidance scale for a video pipeline call (the pipeline's own default
+        guidance when none is configured)."""
+        if guidance is None:
+            guidance = inspect.signature(pipe.__call__).parameters["guidance_scale"].default
+        return {"negative_prompt": self.s.sampling.negative_prompt or None, "guidance_scale": float(guidance)}
+
+    def _on_gpu(self, endpoint: str, keep: str, job, too_big: str, lower: str):
+        def free_others() -> bool:
+            unloaded = self.cache.unload_all(keep=keep)
+            free_memory(self.s.device)
+            return unloaded > 0
+        return run_on_gpu(endpoint, job, free_others, too_big, lower)
 
     # The endpoints Gradio calls (the signatures are the API: names, order and defaults).
     def run(self, prompt, seed, num_frames, num_inference_steps, progress=gr.Progress()):
@@ -103,14 +133,21 @@ class Jobs:
         seed = int(check_range("/run", "seed", seed, 0, SEED_MAX))
         frames = int(check_range("/run", "num_frames", num_frames, 2, 64))
         steps = int(check_range("/run", "num_inference_steps", num_inference_steps, 1, 100))
-        with gpu_errors("/run", self._free_gpu("video")):
-            pipe = self._model("video", "WEBTV_VIDEO_MODEL", "text-to-video", loaders.load_text_to_video)
-            w, h = self.video_size
-            out = pipe(prompt, num_frames=frames, num_inference_steps=steps, height=h, width=w,
-                       generator=torch.Generator("cpu").manual_seed(seed), output_type="np",
-                       **_step_progress(pipe, progress, steps, "denoising"))
+        w, h = self.video_size
+
+        made = {}
+
+        def job():
+            pipe = self._model("video", "WEBTV_VIDEO_MODEL", "text-to-video", self._loader(loaders.load_text_to_video))
+            sampling = self._sampling(pipe, self.s.sampling.video_guidance)
+            made.update(_made(pipe, sampling, steps, seed))
+            return pipe(prompt, num_frames=frames, num_inference_steps=steps, height=h, width=w,
+                        generator=torch.Generator("cpu").manual_seed(seed), output_type="np",
+                        **sampling, **_step_progress(pipe, progress, steps, "denoising"))
+        out = self._on_gpu("/run", "video", job, f"{frames} frames at {w}x{h}",
+                           "lower num_frames, or WEBTV_VIDEO_SIZE on the model server")
         path = self._out("zeroscope.mp4")
-        write_video(_first_video(out.frames), VIDEO_FPS, path)
+        write_video(_first_video(out.frames), VIDEO_FPS, path, comment=made_comment({"run": made}))
         return path
 
     # ---- /upscale: Zeroscope v2 XL, video-to-video with the generator's prompt -----------------
@@ -126,73 +163,93 @@ class Jobs:
                             f"(got {steps} × {strength}); raise either")
         path_in = _video_path(video)
         info = probe_video(path_in, "/upscale")
+        if info["frames"] > self.upscale_max_frames:
+            raise bad_input("/upscale", f"the video has {info['frames']} frames; at most {self.upscale_max_frames} are "
+                            "upscaled at once (WEBTV_UPSCALE_MAX_FRAMES on the model server): send a shorter clip")
         w, h = self.upscale_size
         frames = read_frames(path_in, w, h, "/upscale")
-        with gpu_errors("/upscale", self._free_gpu("upscale")):
-            pipe = self._model("upscale", "WEBTV_UPSCALE_MODEL", "video-to-video", loaders.load_video_to_video)
-            out = pipe(prompt, video=[f.astype(np.float32) / 255.0 for f in frames], strength=strength,
-                       num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(seed),
-                       output_type="np", **_step_progress(pipe, progress, run_steps, "upscaling"))
+
+        made = {}
+
+        def job():
+            pipe = self._model("upscale", "WEBTV_UPSCALE_MODEL", "video-to-video", self._loader(loaders.load_video_to_video))
+            sampling = self._sampling(pipe, self.s.sampling.upscale_guidance)
+            made.update(_made(pipe, sampling, steps, seed), strength=strength)
+            return pipe(prompt, video=[f.astype(np.float32) / 255.0 for f in frames], strength=strength,
+                        num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(seed),
+                        output_type="np", **sampling, **_step_progress(pipe, progress, run_steps, "upscaling"))
+        out = self._on_gpu("/upscale", "upscale", job, f"{len(frames)} frames at {w}x{h}",
+                           "send fewer frames, or lower WEBTV_UPSCALE_SIZE on the model server")
         path = self._out("upscaled.mp4")
-        write_video(_first_video(out.frames), info["fps"], path)
+        # The shot's story so far (what /run wrote in the input) goes on, with this step added.
+        write_video(_first_video(out.frames), info["fps"], path,
+                    comment=made_comment({**made_by(info["comment"]), "upscale": made}))
         return path
 
     # ---- /interpolate: FILM (or the cross-fade) to the requested rate ---------------------------
     def _interpolate(self, video, interpolation_depth, fps, progress):
-        depth = int(check_range("/interpolate", "interpolation_depth", interpolation_depth, 1, 4))
+        # The Spaces' depth parameter is checked and otherwise unused: frames are made at the output
+        # rate's own time steps, not by repeated halving (which then needed ffmpeg to drop frames).
+        check_range("/interpolate", "interpolation_depth", interpolation_depth, 1, 4)
         out_fps = check_range("/interpolate", "fps", fps, 1, 60)
         path_in = _video_path(video)
         info = probe_video(path_in, "/interpolate")
         frames = read_frames(path_in, info["width"], info["height"], "/interpolate")
-        with gpu_errors("/interpolate", self._free_gpu("interpolate")):
+        n_out = output_frames(len(frames), info["fps"], out_fps)
+        h, w = frames.shape[1:3]
+
+        def job():
             model = self._model("interpolate", "WEBTV_INTERPOLATE_MODEL", "interpolation", loaders.load_interpolator,
                                 want_file=True)
-            tensors = [torch.from_numpy(f).permute(2, 0, 1)[None].to(self.s.device, self.s.dtype) / 255.0 for f in frames]
-            result = []
-            pairs = max(1, len(tensors) - 1)
-            for i in range(len(tensors) - 1):
-                progress((i, pairs), desc="interpolating", unit="pairs")
-                result.append(tensors[i])
-                result.extend(in_between(model, tensors[i], tensors[i + 1], depth))
-            # The last frame holds for its whole slot, so the clip keeps its length (frames / fps).
-            result.extend([tensors[-1]] * (2**depth))
-            stacked = torch.cat(result).permute(0, 2, 3, 1).float().clamp(0, 1).cpu().numpy()
+            dev = [torch.from_numpy(f).permute(2, 0, 1)[None].to(self.s.device, self.s.dtype) / 255.0 for f in frames]
+            tick = lambda k, n: progress((k, n), desc="interpolating", unit="frames")  # noqa: E731
+            return np.stack([to_uint8(f[0].permute(1, 2, 0).float().clamp(0, 1).cpu().numpy())
+                             for f in retime(model, dev, n_out, tick)])
+        out = self._on_gpu("/interpolate", "interpolate", job, f"{len(frames)} frames at {w}x{h}",
+                           "send a smaller or shorter video")
         path = self._out("interpolated.mp4")
-        write_video(stacked, info["fps"] * 2**depth, path, out_fps=out_fps)
+        # Straight to the requested rate: every frame is shown once, none dropped or held by ffmpeg.
+        step = {"interpolator": interpolator_kind(self.s.models.interpolate), "fps": out_fps}
+        write_video(out, out_fps, path, comment=made_comment({**made_by(info["comment"]), "interpolate": step}))
         return path
 
     # ---- /predict_full: MusicGen for the requested duration -------------------------------------
     def _music(self, text, melody, duration, seed, progress):
         text = _prompt("/predict_full", text, name="text")
-        seconds = check_range("/predict_full", "duration", duration, 1, 120)
+        seconds = check_range("/predict_full", "duration", duration, 1, MUSIC_MAX_SEC)
         seed = int(check_range("/predict_full", "seed", seed, 0, SEED_MAX))
-        with gpu_errors("/predict_full", self._free_gpu("music")):
+
+        def job():
             mm = self._model("music", "WEBTV_MUSIC_MODEL", "music", loaders.load_music)
-            model = mm.model
-            frame_rate = model.config.audio_encoder.frame_rate
-            sampling_rate = model.config.audio_encoder.sampling_rate
-            tokens = math.ceil(seconds * frame_rate) + 1
-            limit = model.config.decoder.max_position_embeddings - 1
-            if tokens > limit:
-                raise bad_input("/predict_full", f"duration must be at most {limit / frame_rate:.0f} s for this model, got {duration}")
             if melody and not mm.melody:
                 raise bad_input("/predict_full", "this music model takes no melody; leave melody empty or set "
                                 "WEBTV_MUSIC_MODEL to a melody model such as facebook/musicgen-melody")
-            if melody:
-                rate = mm.processor.feature_extractor.sampling_rate
-                inputs = mm.processor(audio=read_audio(_video_path(melody), rate, "/predict_full"), sampling_rate=rate,
-                                      text=[text], padding=True, return_tensors="pt")
-            else:
-                inputs = mm.tokenizer([text], padding=True, return_tensors="pt")
-            # Token ids stay integers; only the melody's features take the model's dtype.
-            inputs = {k: v.to(self.s.device, self.s.dtype) if v.is_floating_point() else v.to(self.s.device)
-                      for k, v in inputs.items()}
+            if melody and mm.processor is None:
+                raise bad_input("/predict_full", "this server cannot condition on a melody (the melody features need "
+                                "torchaudio, which has no build for this torch); leave melody empty")
+            melody_rate = mm.processor.feature_extractor.sampling_rate if melody else 0
+            tune = read_audio(_video_path(melody), melody_rate, "/predict_full") if melody else None
+
+            def make_inputs(start_sec: float, length_sec: float) -> dict:
+                part = None
+                if tune is not None:
+                    part = tune[int(start_sec * melody_rate):int((start_sec + length_sec) * melody_rate)]
+                if part is not None and len(part) >= melody_rate // 2:
+                    inputs = mm.processor(audio=part, sampling_rate=melody_rate, text=[text], padding=True,
+                                          return_tensors="pt")
+                else:
+                    inputs = mm.tokenizer([text], padding=True, return_tensors="pt")
+                # Token ids stay integers; only the melody's features take the model's dtype.
+                return {k: v.to(self.s.device, self.s.dtype) if v.is_floating_point() else v.to(self.s.device)
+                        for k, v in inputs.items()}
             torch.manual_seed(seed)
-            counter = _TokenProgress(progress, tokens)
-            audio = model.generate(**inputs, max_new_tokens=tokens, do_sample=True, logits_processor=[counter])
-        samples = audio[0, 0].float().cpu().numpy()
+            frame_rate = mm.model.config.audio_encoder.frame_rate
+            counter = _TokenProgress(progress, math.ceil(seconds * frame_rate))
+            return music.compose(mm.model, make_inputs, seconds, counter, self.s.device, self.s.dtype)
+        score = self._on_gpu("/predict_full", "music", job, f"a {music.WINDOW_SEC:g}-s window of music",
+                             "set WEBTV_MUSIC_MODEL to a smaller checkpoint")
         path = self._out("music.wav")
-        write_audio(samples, sampling_rate, seconds, path)
+        write_audio(score.samples, score.rate, seconds, path)
         return path
 
 
@@ -225,6 +282,30 @@ def _step_progress(pipe, progress, total: int, desc: str) -> dict:
             return kwargs
         return {"callback_on_step_end": on_step_end}
     return {"callback": lambda *_: tick(), "callback_steps": 1}
+
+
+def _made(pipe, sampling: dict, steps: int, seed: int) -> dict:
+    return {"scheduler": type(pipe.scheduler).__name__, "steps": steps, "guidance": sampling["guidance_scale"],
+            "negative_prompt": sampling["negative_prompt"] or "", "seed": seed}
+
+
+def made_comment(steps: dict) -> str:
+    """What made a clip, for its container's comment tag, which the product's probe reads into the
+    episode manifest: {"webtv": {"run": {...}, "upscale": {...}, "interpolate": {...}}}."""
+    return json.dumps({"webtv": steps}, separators=(",", ":"))
+
+
+def made_by(comment: str | None) -> dict:
+    """The steps an input clip's comment records (none when it is not ours)."""
+    try:
+        steps = json.loads(comment or "").get("webtv")
+    except (ValueError, AttributeError):
+        return {}
+    return steps if isinstance(steps, dict) else {}
+
+
+def interpolator_kind(source: str) -> str:
+    return "blend" if source == "blend" else "film"
 
 
 def _first_video(frames) -> np.ndarray:

@@ -19,8 +19,28 @@ class TorchScriptInterpolator:
 
     @torch.no_grad()
     def frame(self, a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
+        # The network halves the frame size several times: the port's reference inference pads each side
+        # to a multiple of 64 (zeros, centred) and crops the result back.
+        h, w = a.shape[-2:]
+        a, box = pad_to(a, FILM_ALIGN)
+        b, _ = pad_to(b, FILM_ALIGN)
         dt = a.new_full((a.shape[0], 1), t)
-        return self.module(a, b, dt).clamp(0, 1)
+        top, left = box
+        return self.module(a, b, dt)[..., top:top + h, left:left + w].clamp(0, 1)
+
+
+FILM_ALIGN = 64
+
+
+def pad_to(x: torch.Tensor, align: int) -> tuple[torch.Tensor, tuple[int, int]]:
+    """x (…, H, W) zero-padded to multiples of `align`, half on each side (the odd pixel after), as
+    dajes/frame-interpolation-pytorch's pad_batch does; and where the original starts in it."""
+    h, w = x.shape[-2:]
+    ph, pw = (-h) % align, (-w) % align
+    top, left = ph >> 1, pw >> 1
+    if ph or pw:
+        x = torch.nn.functional.pad(x, (left, pw - left, top, ph - top))
+    return x, (top, left)
 
 
 class BlendInterpolator:
@@ -42,10 +62,31 @@ class BlendInterpolator:
         return torch.lerp(a, b, t)
 
 
-def in_between(model, a: torch.Tensor, b: torch.Tensor, depth: int) -> list[torch.Tensor]:
-    """FILM's recursive scheme: the midpoint, then the midpoints of each half, `depth` levels deep:
-    2**depth - 1 frames strictly between a and b, in order."""
-    if depth == 0:
-        return []
-    m = model.frame(a, b, 0.5)
-    return in_between(model, a, m, depth - 1) + [m] + in_between(model, m, b, depth - 1)
+def source_positions(n_in: int, n_out: int) -> list[float]:
+    """Where each output frame sits on the source timeline, in source frames: evenly spaced from the
+    first source frame to the last (a slight retime: no frame held at the end, none extrapolated)."""
+    if n_out == 1 or n_in == 1:
+        return [0.0] * n_out
+    return [k * (n_in - 1) / (n_out - 1) for k in range(n_out)]
+
+
+def output_frames(n_in: int, in_fps: float, out_fps: float) -> int:
+    """Exactly the clip's length at the new rate: 24 frames at 8 fps make 72 at 24 fps."""
+    return max(1, round(n_in * out_fps / in_fps))
+
+
+def retime(model, frames: list[torch.Tensor], n_out: int, on_frame=None):
+    """The clip's frames at n_out evenly spaced positions, each made straight at its time step (FILM takes
+    any dt), yielded one at a time so the caller can move them off the device as they come."""
+    last = len(frames) - 1
+    for k, p in enumerate(source_positions(len(frames), n_out)):
+        i = min(int(p), last)
+        t = p - i
+        if on_frame:
+            on_frame(k, n_out)
+        if t < 1e-6 or i == last:
+            yield frames[i]
+        elif t > 1 - 1e-6:
+            yield frames[i + 1]
+        else:
+            yield model.frame(frames[i], frames[i + 1], t)

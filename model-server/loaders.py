@@ -30,24 +30,41 @@ def load_error(what: str, variable: str, source: str, err: Exception) -> gr.Erro
     return gr.Error(f"Cannot load the {what} model {source} ({variable}): {first}")
 
 
-def load_text_to_video(source: str, device: torch.device, dtype: torch.dtype):
+DEFAULT_SCHEDULER = "DPMSolverMultistepScheduler"
+
+
+def load_text_to_video(source: str, device: torch.device, dtype: torch.dtype, scheduler: str = DEFAULT_SCHEDULER):
     from diffusers import TextToVideoSDPipeline
     pipe = TextToVideoSDPipeline.from_pretrained(source, torch_dtype=dtype)
-    return _ready(pipe, device)
+    return _ready(pipe, device, scheduler)
 
 
-def load_video_to_video(source: str, device: torch.device, dtype: torch.dtype):
+def load_video_to_video(source: str, device: torch.device, dtype: torch.dtype, scheduler: str = DEFAULT_SCHEDULER):
     from diffusers import VideoToVideoSDPipeline
     pipe = VideoToVideoSDPipeline.from_pretrained(source, torch_dtype=dtype)
-    return _ready(pipe, device)
+    return _ready(pipe, device, scheduler)
 
 
-def _ready(pipe, device: torch.device):
-    pipe = pipe.to(device)
-    # Decoding 24 frames at 1024x576 at once is the largest allocation of a job; a slice at a time
-    # costs little time and saves gigabytes.
-    if hasattr(pipe, "enable_vae_slicing"):
-        pipe.enable_vae_slicing()
+def use_scheduler(pipe, name: str):
+    """The checkpoint's schedule (its betas, prediction type) under another diffusers sampler, as the
+    Spaces did with DPMSolverMultistepScheduler.from_config(pipe.scheduler.config); "model" keeps its own."""
+    if name == "model":
+        return pipe
+    import diffusers
+    cls = getattr(diffusers, name, None)
+    if cls is None or not hasattr(cls, "from_config") or not name.endswith("Scheduler"):
+        raise gr.Error(f"WEBTV_SCHEDULER={name} is not a diffusers scheduler class; use e.g. "
+                       "DPMSolverMultistepScheduler, DDIMScheduler, or model (the checkpoint's own)")
+    pipe.scheduler = cls.from_config(pipe.scheduler.config)
+    return pipe
+
+
+def _ready(pipe, device: torch.device, scheduler: str):
+    pipe = use_scheduler(pipe, scheduler).to(device)
+    # Encoding and decoding 24 frames at 1024x576 at once is the largest allocation of a job; a frame at a
+    # time costs little time and saves gigabytes. diffusers 0.42's video pipelines no longer have
+    # enable_vae_slicing(): it is the VAE's own switch now.
+    pipe.vae.enable_slicing()
     pipe.set_progress_bar_config(disable=True)
     return pipe
 
@@ -62,11 +79,13 @@ def load_interpolator(source: str, device: torch.device, dtype: torch.dtype):
 class MusicModel:
     """MusicGen plus what turns text (and a melody, for the melody model) into its inputs."""
 
-    def __init__(self, model, tokenizer, processor, melody: bool):
+    def __init__(self, model, tokenizer, processor, melody: bool, no_processor: str | None = None):
         self.model = model
         self.tokenizer = tokenizer
         self.processor = processor
         self.melody = melody
+        # Why a melody model has no processor (then it takes no melody input).
+        self.no_processor = no_processor
 
     def modules_for_size(self):
         return [self.model]
@@ -82,5 +101,14 @@ def load_music(source: str, device: torch.device, dtype: torch.dtype) -> MusicMo
     cls = MusicgenMelodyForConditionalGeneration if melody else MusicgenForConditionalGeneration
     model = cls.from_pretrained(source, torch_dtype=dtype).to(device).eval()
     tokenizer = AutoTokenizer.from_pretrained(source)
-    processor = AutoProcessor.from_pretrained(source) if melody else None
-    return MusicModel(model, tokenizer, processor, melody)
+    processor, why = None, None
+    if melody:
+        # The melody's chroma features come from MusicgenMelodyFeatureExtractor, which needs torchaudio; no
+        # torchaudio release supports torch 2.15 (the newest, 2.11.1, pins torch 2.11). Text-only music,
+        # which is all the product asks for, does not need it: the model still loads and composes.
+        try:
+            processor = AutoProcessor.from_pretrained(source)
+        except ImportError as err:
+            why = " ".join(str(err).split())[:200]
+            print(f"webtv-model-server: {source} composes from text only; no melody conditioning here ({why})", flush=True)
+    return MusicModel(model, tokenizer, processor, melody, why)

@@ -13,9 +13,11 @@ def probe_video(path: str, endpoint: str) -> dict:
         raise bad_input(endpoint, "no video was uploaded")
     r = subprocess.run(
         ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
-         "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_read_packets", "-of", "json", path],
+         "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_read_packets:format_tags=comment",
+         "-of", "json", path],
         capture_output=True, text=True)
-    streams = json.loads(r.stdout or "{}").get("streams") if r.returncode == 0 else None
+    found = json.loads(r.stdout or "{}") if r.returncode == 0 else {}
+    streams = found.get("streams")
     if not streams:
         why = (r.stderr.strip().splitlines() or ["no video stream"])[-1]
         raise bad_input(endpoint, f"the uploaded video could not be read ({why}); upload an mp4/webm with a video stream")
@@ -25,7 +27,8 @@ def probe_video(path: str, endpoint: str) -> dict:
     frames = int(s.get("nb_read_packets") or 0)
     if not (s.get("width") and s.get("height") and fps > 0 and frames > 0):
         raise bad_input(endpoint, "the uploaded video has no frames or no frame rate")
-    return {"width": int(s["width"]), "height": int(s["height"]), "fps": fps, "frames": frames}
+    comment = (found.get("format") or {}).get("tags", {}).get("comment")
+    return {"width": int(s["width"]), "height": int(s["height"]), "fps": fps, "frames": frames, "comment": comment}
 
 
 def read_frames(path: str, width: int, height: int, endpoint: str) -> np.ndarray:
@@ -50,15 +53,18 @@ def to_uint8(frames) -> np.ndarray:
     return np.ascontiguousarray(a)
 
 
-def write_video(frames: np.ndarray, fps: float, path: str, out_fps: float | None = None) -> None:
+def write_video(frames: np.ndarray, fps: float, path: str, out_fps: float | None = None, comment: str | None = None) -> None:
     """H.264 yuv420p mp4, the format browsers and the product read; out_fps retimes by dropping or
-    repeating frames so the clip keeps its length (frames / fps seconds)."""
+    repeating frames so the clip keeps its length (frames / fps seconds); comment goes in the container's
+    comment tag (what made the clip: endpoints.made_comment)."""
     n, h, w, _ = frames.shape
     vf = [f"fps={out_fps}"] if out_fps else []
     cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
            "-framerate", f"{fps}", "-i", "-"]
     if vf:
         cmd += ["-vf", ",".join(vf)]
+    if comment:
+        cmd += ["-metadata", f"comment={comment}"]
     cmd += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-movflags", "+faststart", path]
     r = subprocess.run(cmd, input=to_uint8(frames).tobytes(), capture_output=True)
     if r.returncode != 0:
@@ -76,11 +82,14 @@ def read_audio(path: str, rate: int, endpoint: str) -> np.ndarray:
 
 
 def write_audio(samples: np.ndarray, rate: int, seconds: float, path: str) -> None:
-    """16-bit WAV of exactly `seconds` (padded with silence or cut), as the product asked for."""
-    mono = np.ascontiguousarray(np.asarray(samples, dtype=np.float32).reshape(-1))
+    """16-bit WAV of exactly `seconds` (padded with silence or cut), as the product asked for; samples are
+    (samples,) or (channels, samples): a stereo checkpoint's two channels both go in the file."""
+    a = np.asarray(samples, dtype=np.float32)
+    channels = 1 if a.ndim == 1 else a.shape[0]
+    interleaved = np.ascontiguousarray(a.reshape(channels, -1).T)
     r = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "-",
-         "-af", f"apad,atrim=duration={seconds}", "-c:a", "pcm_s16le", path],
-        input=mono.tobytes(), capture_output=True)
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "-",
+         "-af", f"apad,atrim=end_sample={round(seconds * rate)}", "-c:a", "pcm_s16le", path],
+        input=interleaved.tobytes(), capture_output=True)
     if r.returncode != 0:
         raise RuntimeError(f"ffmpeg could not write the audio: {r.stderr.decode(errors='replace')[-500:]}")

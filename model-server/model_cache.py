@@ -2,7 +2,8 @@
 
 On CUDA "fit" is measured: after a model loads, others are unloaded (oldest use first) until the GPU
 has `gpu_reserve_bytes` free for the job's activations; an out-of-memory while loading unloads the
-others and tries once more. WEBTV_MAX_LOADED_MODELS caps the count on any device. An unloaded model is
+others and, once the failed attempt's memory is freed, tries once more. WEBTV_MAX_LOADED_MODELS caps the
+count on any device. An unloaded model is
 dropped, not parked in CPU memory: from_pretrained reads it back from the local Hub cache or directory.
 """
 import gc
@@ -63,22 +64,31 @@ class ModelCache:
             if self.max_loaded > 0:
                 while len(self._loaded) >= self.max_loaded:
                     self._unload(next(iter(self._loaded)))
+            retry = False
             try:
                 model = load()
             except Exception as err:  # noqa: BLE001 - retried once only when the GPU was full
                 if not (is_oom(err) and self._loaded):
                     raise
+                retry = True
+            if retry:
+                # Out here, not in the except block: there the exception's traceback still holds the
+                # half-loaded model's frames, so its GPU memory could not be freed before the retry.
                 self.unload_all(keep=None)
+                free_memory(self.device)
                 model = load()
             now = time.time()
             self._loaded[name] = Loaded(model, source, module_bytes(model), now, now)
             self._make_room(keep=name)
             return model
 
-    def unload_all(self, keep: str | None) -> None:
+    def unload_all(self, keep: str | None) -> int:
+        """Unloads every model but `keep`; says how many went."""
         with self._lock:
-            for other in [n for n in self._loaded if n != keep]:
+            others = [n for n in self._loaded if n != keep]
+            for other in others:
                 self._unload(other)
+            return len(others)
 
     def describe(self) -> list[dict]:
         with self._lock:
@@ -100,6 +110,11 @@ class ModelCache:
             return
         del entry
         self.unloads += 1
-        gc.collect()
-        if self.device.type == "cuda":
-            torch.cuda.empty_cache()
+        free_memory(self.device)
+
+
+def free_memory(device: torch.device) -> None:
+    """Drops unreachable tensors now and hands cached CUDA blocks back, so the next allocation sees them."""
+    gc.collect()
+    if device.type == "cuda":
+        torch.cuda.empty_cache()

@@ -29,7 +29,7 @@ describe('an episode made by the model server', () => {
     if (models) fs.rmSync(models.dir, { recursive: true, force: true });
   });
 
-  test('two shots: generated, upscaled with their own prompts, interpolated, scored, muxed, all by the server', async () => {
+  test('two shots: generated, upscaled with their own prompts, interpolated, scored, muxed, all by the server; the manifest says how each was made', async () => {
     const app = { kind: 'gradio', app: server.url, deadlineSec: 900 };
     const backends: EpisodeInput['backends'] = {
       writer: { kind: 'offline' },
@@ -55,6 +55,15 @@ describe('an episode made by the model server', () => {
     assert.deepEqual(prompts('/run'), m.shots.map((s) => s.prompt).sort());
     assert.equal(jobs.filter((j) => j.endpoint === '/interpolate').length, 2);
     assert.equal(jobs.filter((j) => j.endpoint === '/predict_full').length, 1);
+
+    // What made each shot, as the server wrote it in the clips' comment tag and the mux's probe read it.
+    for (const shot of m.shots) {
+      assert.deepEqual(shot.made?.run, { scheduler: 'DPMSolverMultistepScheduler', steps: 1, guidance: 9, negative_prompt: 'text, watermark, copyright, blurry, nsfw', seed: shot.seed }, JSON.stringify(shot.made));
+      assert.deepEqual([shot.made?.upscale?.scheduler, shot.made?.upscale?.steps, shot.made?.upscale?.guidance, shot.made?.upscale?.strength], ['DPMSolverMultistepScheduler', 2, 15, 0.75]);
+      assert.deepEqual(shot.made?.interpolate, { interpolator: 'blend', fps: 24 });
+    }
+    const saved = JSON.parse(fs.readFileSync(m.manifestPath, 'utf8')) as typeof m;
+    assert.deepEqual(saved.shots.map((s) => s.made), m.shots.map((s) => s.made), 'manifest.json records it');
 
     const p = await probe(m.episodePath);
     assert.deepEqual([p.video?.width, p.video?.height, p.video?.fps], [1024, 576, 24]);

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, handle_file } from '@gradio/client';
 import type { BackendContext, BackendSpec } from '../src/activities/backends/backends';
 import { gradioBackend } from '../src/activities/backends/gradio/index';
-import { appBaseUrl } from '../src/cli/commands/modelServerHealth';
+import { appBaseUrl, formatModelServers } from '../src/cli/commands/modelServerHealth';
 import { runSpacesCommand } from './helpers/gradio';
 import { probe } from '../src/activities/media/ffmpeg';
 import { makeTinyModels, startModelServer, tinyModelEnv, type ModelServer, type TinyModels } from './helpers/modelServer';
@@ -107,7 +107,7 @@ describe('model server on tiny models (Gradio 6.31.0, CPU)', () => {
     const { code, out: text } = await runSpacesCommand(t, ['check', '--config', config]);
     assert.equal(code, 0, text);
     assert.match(text, /All configured apps answer with the expected API/);
-    assert.match(text, new RegExp(`Model server ${server.url}: device cpu · loaded: interpolate film\\.pt [0-9.]+ GiB, music music [0-9.]+ GiB`));
+    assert.match(text, new RegExp(`Model server ${server.url}: device cpu · loaded: interpolate film\\.pt [0-9.]+ GiB, music music [0-9.]+ GiB.* · interpolator: FILM film\\.pt$`, 'm'));
   });
 
   test('the product\'s own backend: an out-of-range parameter is a bad request, not retried', async () => {
@@ -144,7 +144,7 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
     models = await makeTinyModels();
     tmp = fs.mkdtempSync(path.join(models.dir, 'out-'));
     server = await startModelServer(
-      { ...tinyModelEnv(models, 'blend'), WEBTV_UPSCALE_MODEL: path.join(models.dir, 'no-such-model'), WEBTV_TEST_OOM_TIMES: '1' },
+      { ...tinyModelEnv(models, 'blend'), WEBTV_UPSCALE_MODEL: path.join(models.dir, 'no-such-model'), WEBTV_TEST_OOM_TIMES: '2' },
       path.resolve('test/fixtures/model-server/oom_server.py'),
     );
   });
@@ -164,7 +164,7 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
     });
   });
 
-  test('a GPU out-of-memory reaches the client as a retryable GradioGpuError, frees the other models, and the retry succeeds', async () => {
+  test('a GPU out-of-memory reaches the client as a retryable GradioGpuError and frees the other models; the same on an empty GPU is bad input', async () => {
     await call(server.url, '/predict_full', ['warm drums', null, 1, 0]);
     assert.deepEqual((await server.health()).loaded.map((m) => m.name), ['music']);
     const spec: BackendSpec = { kind: 'gradio', app: server.url, params: { prompt: '$prompt', seed: '$seed', num_frames: 2, num_inference_steps: 1 } };
@@ -176,6 +176,11 @@ describe('model server faults: a missing model directory, a GPU out of memory', 
       return true;
     });
     assert.deepEqual((await server.health()).loaded.map((m) => m.name), ['video'], 'the music model made room');
+    await assert.rejects(gradioBackend.video!(spec, { prompt: 'a cat', seed: 1, outPath: path.join(tmp, 'v.mp4') }, ctx), (err: any) => {
+      assert.match(err.message, /Invalid input for \/run: 2 frames at 576x320 does not fit in this GPU's memory even with no other model loaded, so a retry cannot help; lower num_frames, or WEBTV_VIDEO_SIZE/);
+      assert.equal(err.nonRetryable, true, 'the same out-of-memory on an otherwise empty GPU is not retried');
+      return true;
+    });
     await gradioBackend.video!(spec, { prompt: 'a cat', seed: 1, outPath: path.join(tmp, 'v.mp4') }, ctx);
     assert.deepEqual([(await probe(path.join(tmp, 'v.mp4'))).video?.width], [576]);
   });
@@ -186,5 +191,13 @@ describe('where `webtv spaces check` looks for a model server\'s health', () => 
     assert.equal(appBaseUrl('http://gpu-box:7860'), 'http://gpu-box:7860/');
     assert.equal(appBaseUrl('http://gpu-box:7860/'), 'http://gpu-box:7860/');
     assert.equal(appBaseUrl('You/AI_WebTV.models'), 'https://you-ai-webtv-models.hf.space/');
+  });
+
+  test('it says which interpolator runs: FILM with its file, or the cross-fade', () => {
+    const h = { server: 'webtv-model-server' as const, device: 'cuda:0', gpu: null, loaded: [] };
+    assert.match(formatModelServers([{ app: 'http://gpu:7860/', health: { ...h, interpolator: { kind: 'blend', source: 'blend' } } }]),
+      / · interpolator: blend \(a cross-fade; no FILM weights installed\)$/);
+    assert.match(formatModelServers([{ app: 'http://gpu:7860/', health: { ...h, interpolator: { kind: 'film', source: '/opt/webtv-models/film_net_fp16.pt' } } }]),
+      / · interpolator: FILM film_net_fp16\.pt$/);
   });
 });

@@ -85,12 +85,29 @@ export interface StepRecord {
   degraded?: { from: string; reason: string };
 }
 
+/** One step of a shot as a model server recorded it in the clip's comment tag (model-server/endpoints.py). */
+export interface ShotStepMaking {
+  scheduler?: string;
+  steps?: number;
+  guidance?: number;
+  negative_prompt?: string;
+  seed?: number;
+  strength?: number;
+  interpolator?: string;
+  fps?: number;
+}
+
+/** What made a shot, per step ("run", "upscale", "interpolate"), as read from its final clip. */
+export type ShotMaking = Record<string, ShotStepMaking>;
+
 export interface ShotManifest {
   index: number;
   prompt: string;
   seed: number;
   durationSec: number;
   files: { generated: string; upscaled: string; interpolated: string };
+  /** Scheduler, steps and guidance per step, when a model server wrote them; absent otherwise and in older manifests. */
+  made?: ShotMaking;
 }
 
 export interface EpisodeManifest {

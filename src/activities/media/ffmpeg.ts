@@ -1,5 +1,6 @@
 // The one place ffmpeg and ffprobe are run: argument arrays only, started by the launcher process
 // (launcher.ts), the activity's cancellation signal kills the child, and `-progress` output becomes heartbeats.
+import type { ShotMaking } from '../../shared/types';
 import { launch } from './launcher';
 
 export interface FfmpegRun {
@@ -72,6 +73,19 @@ export interface ProbeResult {
   audio?: { codec: string; sampleRate: number; channels: number; durationSec?: number };
   /** With `{ air: true }`: the first audio packet's time (s); before 0 is an AAC priming packet. */
   firstAudioSec?: number;
+  /** What made the clip, from the comment tag a model server writes (`{"webtv": {...}}`); absent otherwise. */
+  made?: ShotMaking;
+}
+
+/** The steps a model server recorded in a clip's comment tag; anything else (or nothing) is undefined. */
+export function madeFromComment(comment: unknown): ShotMaking | undefined {
+  if (typeof comment !== 'string' || !comment.startsWith('{')) return undefined;
+  try {
+    const steps = (JSON.parse(comment) as { webtv?: unknown }).webtv;
+    return steps && typeof steps === 'object' && !Array.isArray(steps) ? steps as ShotMaking : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How long the video lasts: its stream's duration, else the file's (Matroska records none per stream). */
@@ -124,6 +138,7 @@ export async function probe(file: string, signal?: AbortSignal, opts: { air?: bo
     },
     audio: a && { codec: a.codec_name, sampleRate: Number(a.sample_rate), channels: a.channels, durationSec: num(a.duration) },
     ...(firstAudio ? { firstAudioSec: Number(firstAudio.pts_time) } : {}),
+    ...(madeFromComment(j.format?.tags?.comment) ? { made: madeFromComment(j.format?.tags?.comment) } : {}),
   };
 }
 

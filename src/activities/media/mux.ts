@@ -69,15 +69,20 @@ export async function muxEpisodeFiles(dir: string, req: MuxRequest, actx: Contex
   // Each shot contributes whole frames at the broadcast rate; the episode is exactly their sum.
   const shotFrames: number[] = [];
   const shots: ShotManifest[] = [];
+  // A model server records what made each clip in its comment tag: probed only for shots a Gradio app
+  // interpolated (the offline renderers write none, and a probe costs ~0.1 CPU-s).
+  const byApp = new Set(req.steps.filter((st) => st.step === 'interpolateShot' && st.backend === 'gradio').map((st) => st.shot));
   for (const s of req.shots) {
     let sec = s.durationSec;
-    if (sec === undefined) {
+    let made: ShotManifest['made'];
+    if (sec === undefined || byApp.has(s.index)) {
       const p = await probe(s.interpolated, actx.cancellationSignal);
-      sec = videoSec(p) ?? p.durationSec;
+      sec ??= videoSec(p) ?? p.durationSec;
+      made = p.made;
     }
     const frames = Math.max(1, Math.round(sec * BROADCAST.fps));
     shotFrames.push(frames);
-    shots.push({ index: s.index, prompt: s.prompt, seed: s.seed, durationSec: frames / BROADCAST.fps, files: { generated: s.generated, upscaled: s.upscaled, interpolated: s.interpolated } });
+    shots.push({ index: s.index, prompt: s.prompt, seed: s.seed, durationSec: frames / BROADCAST.fps, files: { generated: s.generated, upscaled: s.upscaled, interpolated: s.interpolated }, ...(made ? { made } : {}) });
   }
   const totalFrames = shotFrames.reduce((a, b) => a + b, 0);
   const D = totalFrames / BROADCAST.fps;

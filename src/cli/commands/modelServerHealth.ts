@@ -10,6 +10,8 @@ const healthSchema = z.object({
   gpu: z.object({ name: z.string(), free_bytes: z.number(), total_bytes: z.number() }).nullable(),
   loaded: z.array(z.object({ name: z.string(), source: z.string(), bytes: z.number() })),
   queue: z.object({ size: z.number(), max_size: z.number() }).optional(),
+  /** Which interpolator /interpolate runs (absent on servers older than this field). */
+  interpolator: z.object({ kind: z.string(), source: z.string() }).optional(),
 });
 
 export type ModelServerHealth = z.infer<typeof healthSchema>;
@@ -43,7 +45,10 @@ export function formatModelServers(servers: { app: string; health: ModelServerHe
   for (const { app, health: h } of servers) {
     const gpu = h.gpu ? ` (${h.gpu.name}, ${gib(h.gpu.free_bytes)} free of ${gib(h.gpu.total_bytes)})` : '';
     const loaded = h.loaded.map((m) => `${m.name} ${m.source.split('/').pop()} ${gib(m.bytes)}`).join(', ') || 'none yet';
-    lines.push(`Model server ${app}: device ${h.device}${gpu} · loaded: ${loaded}${h.queue ? ` · queue ${h.queue.size}/${h.queue.max_size}` : ''}`);
+    const interpolator = !h.interpolator ? ''
+      : h.interpolator.kind === 'blend' ? ' · interpolator: blend (a cross-fade; no FILM weights installed)'
+        : ` · interpolator: ${h.interpolator.kind.toUpperCase()} ${h.interpolator.source.split('/').pop()}`;
+    lines.push(`Model server ${app}: device ${h.device}${gpu} · loaded: ${loaded}${h.queue ? ` · queue ${h.queue.size}/${h.queue.max_size}` : ''}${interpolator}`);
   }
   return lines.join('\n');
 }
