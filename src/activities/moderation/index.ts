@@ -26,7 +26,6 @@ export interface ModerationVerdict {
   checkedBy: ('local' | 'endpoint')[];
 }
 
-export type { ModerationSettings } from '../deps';
 
 export const MODERATION_MODEL = 'omni-moderation-latest';
 /** Longer than any theme, suggestion or shot prompt; bounds the work one call can ask for. */
