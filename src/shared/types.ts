@@ -1,5 +1,7 @@
 // Types shared by workflows, activities and clients. Pure: no Node imports (workflows bundle this file).
 import type { FileRef } from './fileRef';
+import type { Screenplay, Show, StoryEntry } from './show';
+import type { EpisodePlan } from './timeline';
 
 /** The media capabilities a backend can provide, in the order a shot goes through them. */
 export type MediaCapability = 'video' | 'upscale' | 'interpolate' | 'music';
@@ -26,7 +28,14 @@ export interface EpisodeBackends {
   upscale: BackendSpec;
   interpolate: BackendSpec;
   music: BackendSpec;
+  /** Directed episodes only: the characters' lines (default offline: espeak-ng). */
+  voice?: BackendSpec;
+  /** Directed episodes only: sound effects at their cues (default offline: ffmpeg-synthesised). */
+  sfx?: BackendSpec;
 }
+
+/** The sound capabilities of a directed episode (src/shared/show.ts); their backends default to offline. */
+export type SoundCapability = 'voice' | 'sfx';
 
 export interface EpisodeInput {
   channel: string;
@@ -53,6 +62,12 @@ export interface EpisodeInput {
    * by a safe prompt made from it (default: this episode's theme). See docs/moderation.md.
    */
   safeTheme?: string;
+  /** A show: the episode is directed (a screenplay, voices, effects, a mix and subtitles). Absent: a theme's shots. */
+  show?: Show;
+  /** The show's story so far, oldest first: the writer continues it. */
+  storySoFar?: StoryEntry[];
+  /** A directed episode's length range in seconds (default 30–45; within 20–90). */
+  lengthSec?: { min: number; max: number };
 }
 
 /** What moderation did in one episode, as its manifest records it. Rejected texts are never kept, only their hash. */
@@ -75,7 +90,12 @@ export interface EpisodeModeration {
 
 /** A step's outcome as recorded in the manifest. */
 export interface StepRecord {
-  step: 'writeShotList' | 'generateShot' | 'upscaleShot' | 'interpolateShot' | 'composeMusic' | 'muxEpisode';
+  step: 'writeShotList' | 'generateShot' | 'upscaleShot' | 'interpolateShot' | 'composeMusic' | 'muxEpisode'
+    | 'writeScreenplay' | 'voiceLine' | 'makeSoundEffect' | 'mixEpisodeAudio';
+  /** voiceLine: the line; makeSoundEffect: the cue; composeMusic in a directed episode: the music segment. */
+  line?: number;
+  cue?: number;
+  segment?: number;
   shot?: number;
   backend: string;
   attempts: number;
@@ -123,6 +143,10 @@ export interface EpisodeManifest {
   degraded: boolean;
   /** Absent in episodes made before moderation existed. */
   moderation?: EpisodeModeration;
+  /** A directed episode: its screenplay, where everything sits, and what made each line. */
+  directed?: DirectedManifest;
+  /** Subtitles beside episode.mp4 (directed episodes). */
+  subtitlesPath?: string;
   durationSec: number;
   /** Absolute path of the finished episode, on the worker that made it. */
   episodePath: string;
@@ -131,6 +155,22 @@ export interface EpisodeManifest {
   manifestPath: string;
   episodeDir: string;
   createdAt: string;
+}
+
+/** What a directed episode's manifest adds. */
+export interface DirectedManifest {
+  title: string;
+  summary: string;
+  /** Who wrote the screenplay: 'openai', 'offline', or 'offline' after the model's answer failed (`fallback`). */
+  writer: string;
+  /** The model's answer was sent back once with its errors. */
+  repaired?: boolean;
+  /** Why the offline director wrote it instead of the configured one. */
+  fallback?: string;
+  screenplay: Screenplay;
+  plan: EpisodePlan;
+  /** Per line: the voice that spoke it and, when the character's own voice was refused, why. */
+  voices: { line: number; speaker: string; voice: string; backend: string; fellBack?: string }[];
 }
 
 /** What every media activity returns: a path and who made it. */

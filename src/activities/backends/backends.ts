@@ -2,6 +2,7 @@
 // activities pick from. An activity never knows which backend it called: it passes a request with the
 // path to write and validates what lands there.
 import type { BackendSpec, MediaCapability } from '../../shared/types';
+import type { SfxKind } from '../../shared/show';
 import type { ProbeResult } from '../media/ffmpeg';
 
 /** What a backend gets from the activity that runs it. */
@@ -19,7 +20,8 @@ export interface BackendContext {
   compactOutput?: boolean;
 }
 
-export interface GenerateRequest { prompt: string; seed: number; outPath: string }
+/** `durationSec`: the shot's final length (a directed episode's timeline); absent: the model's usual clip (3 s). */
+export interface GenerateRequest { prompt: string; seed: number; outPath: string; durationSec?: number }
 /**
  * `inSec`, `inSize`: the input video's length and frame size when the caller knows them (the previous
  * step's check found them): a backend that needs them reads them here instead of probing the input.
@@ -27,6 +29,18 @@ export interface GenerateRequest { prompt: string; seed: number; outPath: string
 export interface UpscaleRequest { prompt: string; seed: number; inPath: string; outPath: string; inSec?: number }
 export interface InterpolateRequest { inPath: string; outPath: string; fps: number; inSec?: number; inSize?: { width: number; height: number } }
 export interface MusicRequest { description: string; durationSec: number; seed: number; outPath: string }
+/**
+ * One line of a directed episode, written as audio (WAV). `character`: the speaker's index in the show
+ * (-1: the narrator), so a backend gives each a distinct voice when `voice` is absent. `voice`: the show's
+ * voice name for the character; a backend that does not know it throws ApplicationFailure type
+ * UNKNOWN_VOICE (the activity says the line again in the default voice, on record). `cacheDir`: a folder
+ * kept across the show's episodes, for what a backend makes once per character (a reference clip).
+ */
+export interface VoiceRequest { text: string; speaker: string; character: number; voice?: string; seed: number; outPath: string; cacheDir: string }
+/** A sound effect (WAV) about `durationSec` long; `kind` picks the offline synthesiser's recipe. */
+export interface SfxRequest { text: string; kind: SfxKind; durationSec: number; seed: number; outPath: string }
+/** The error type a voice backend throws for a voice it does not have. */
+export const UNKNOWN_VOICE = 'UnknownVoice';
 
 /**
  * What a backend wrote, when it already knows (a ProbeResult): the offline renderers from ffmpeg's own
@@ -45,6 +59,8 @@ export interface MediaBackends {
   upscale(spec: BackendSpec, req: UpscaleRequest, ctx: BackendContext): Promise<Written>;
   interpolate(spec: BackendSpec, req: InterpolateRequest, ctx: BackendContext): Promise<Written>;
   music(spec: BackendSpec, req: MusicRequest, ctx: BackendContext): Promise<Written>;
+  voice(spec: BackendSpec, req: VoiceRequest, ctx: BackendContext): Promise<Written>;
+  sfx(spec: BackendSpec, req: SfxRequest, ctx: BackendContext): Promise<Written>;
 }
 
 /** One backend kind: it may serve some or all capabilities. */
