@@ -5,6 +5,7 @@ import { DEFAULT_THEME } from './theme';
 import { offlineBackends } from './validation';
 import { z } from 'zod';
 import type { SuggestionBox, SuggestionView } from './suggestions';
+import { STORY_KEPT, type Show, type StoryEntry } from './show';
 
 /**
  * What starts a channel (also what `temporal workflow start --type channelWorkflow --input '{...}'`
@@ -37,6 +38,13 @@ export interface ChannelInput {
   searchAttributes?: boolean;
   /** Each new episode takes the viewers' top suggestion as its theme, when one is waiting (default false). */
   audience?: boolean;
+  /**
+   * A show (src/shared/show.ts, docs/show.schema.json): episodes are directed, each continuing the story.
+   * Moderated like a theme before it is used. Absent: episodes are a theme's shots, as before.
+   */
+  show?: Show;
+  /** A directed episode's length range in seconds (default 30–45, within 20–90). */
+  lengthSec?: { min: number; max: number };
   state?: ChannelState;
 }
 
@@ -53,6 +61,7 @@ export interface ChannelConfig {
   parallelShots?: number;
   remoteTaskQueue?: string;
   audience: boolean;
+  lengthSec?: { min: number; max: number };
 }
 
 /** A finished episode as the channel keeps it: a path and a few words, never media bytes. */
@@ -67,6 +76,9 @@ export interface EpisodeRef {
   suggested?: boolean;
   /** The episode file in the store; any worker can fetch it (absent in refs made before the store). */
   file?: FileRef;
+  /** A directed episode's title and one-line summary. */
+  title?: string;
+  summary?: string;
 }
 
 /** What a slot file holds. `episode` null means the standby clip. */
@@ -128,6 +140,12 @@ export interface ChannelState {
   themeChecked?: boolean;
   /** The host whose air worker holds the air folder (absent in states from before air hosts existed). */
   air?: AirClaim;
+  /** The show its episodes are directed from (absent: a theme's shots; and in states from before shows). */
+  show?: Show;
+  /** A show's story so far: one line per written episode, in episode order, the last STORY_KEPT. */
+  story?: StoryEntry[];
+  /** False while a new channel's show awaits moderation. */
+  showChecked?: boolean;
 }
 
 /** An air worker's host id and its own task queue (src/shared/taskQueues.ts). */
@@ -183,6 +201,10 @@ export interface ChannelStatus
   votesCounted: number;
   /** themeChecked: false until a new channel's initial theme has passed moderation. */
   moderation: ModerationCounts & { themeChecked: boolean };
+  /** The show's title and characters' names (null: no show). */
+  show: { title: string; characters: string[] } | null;
+  /** The summaries of the written episodes before the one on air, oldest first (the page's "Previously:"). */
+  previously: StoryEntry[];
 }
 
 /** A server's viewer count for the channel (FLV players + recent HLS clients), sent when it changes. */
@@ -251,6 +273,7 @@ export function channelConfig(input: ChannelInput): ChannelConfig {
     parallelShots: input.parallelShots,
     remoteTaskQueue: input.remoteTaskQueue,
     audience: audienceOptionSchema.safeParse(input.audience).data ?? false,
+    ...(input.lengthSec ? { lengthSec: input.lengthSec } : {}),
   };
 }
 
@@ -291,7 +314,20 @@ export function episodeRefOf(m: EpisodeManifest): EpisodeRef {
     degraded: m.degraded,
     shots: m.shots.map((s) => ({ prompt: s.prompt, durationSec: s.durationSec })),
     ...(m.episodeFile ? { file: m.episodeFile } : {}),
+    ...(m.directed ? { title: m.directed.title, summary: m.directed.summary } : {}),
   };
+}
+
+/** The story with one more written episode: in episode order, one entry per episode, the last STORY_KEPT. */
+export function addToStory(story: StoryEntry[] | undefined, entry: StoryEntry): StoryEntry[] {
+  return [...(story ?? []).filter((e) => e.episode !== entry.episode), entry].sort((a, b) => a.episode - b.episode).slice(-STORY_KEPT);
+}
+
+/** What "Previously:" shows: the story before the episode on air (before the next one, with nothing on air), the last 3. */
+export function previouslyOf(st: Pick<ChannelState, 'story' | 'onAir'>): StoryEntry[] {
+  const current = st.onAir?.episode?.episode;
+  const story = st.story ?? [];
+  return (current === undefined ? story : story.filter((e) => e.episode < current)).slice(-3);
 }
 
 /** What the status needs besides the state: a run's episodes in production, its timers and reports, the time now. */
@@ -345,5 +381,8 @@ export function channelStatus(st: ChannelState, s: ChannelSnapshot): ChannelStat
     air: st.air ?? null,
     ...s.suggestions,
     moderation: { ...(st.moderation ?? { rejected: 0, warnings: 0 }), themeChecked: st.themeChecked !== false },
+    // A show waiting for moderation (showChecked false) is not shown, like a new theme.
+    show: st.show && st.showChecked !== false ? { title: st.show.title, characters: st.show.characters.map((c) => c.name) } : null,
+    previously: st.showChecked === false ? [] : previouslyOf(st),
   };
 }

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AirClaim, ChannelStatus, SlotOpened, ViewerReport } from './channel';
 import type { SuggestInput, SuggestionView, VoteBatch } from './suggestions';
+import type { Show, StoryEntry } from './show';
 
 /** A plain string, so `temporal workflow signal --name setTheme --input '"…"'` works. */
 export const setThemeSignal = defineSignal<[string]>('setTheme');
@@ -36,3 +37,14 @@ export const suggestUpdate = defineUpdate<{ id: string }, [SuggestInput]>('sugge
 export const votesSignal = defineSignal<[VoteBatch]>('votes');
 /** Operators: take a suggestion out of the box; with `ban`, refuse its text and its viewer from now on. */
 export const removeSuggestionUpdate = defineUpdate<SuggestionView, [{ id: string; ban?: boolean }]>('removeSuggestion');
+
+/**
+ * Operators (`webtv show set|clear`): the channel's show from its next episode on, or null for none. Every
+ * text is moderated first; answers the show's title (null when cleared), or rejects with the reason.
+ */
+export const setShowUpdate = defineUpdate<string | null, [Show | null]>('setShow');
+/**
+ * From a directed episode to its channel: its screenplay is written (and moderated). The story so far grows
+ * by its summary, and the next episode, written after it, continues from it.
+ */
+export const episodeWrittenSignal = defineSignal<[StoryEntry]>('episodeWritten');

@@ -135,3 +135,17 @@ export type Screenplay = z.infer<typeof screenplaySchema>;
 /** A channel's memory of its show: one line per written episode, in episode order (the last STORY_KEPT). */
 export interface StoryEntry { episode: number; title: string; summary: string }
 export const STORY_KEPT = 12;
+
+/** Every text of a show, by field, as moderation checks them (each like a theme). */
+export function showTexts(show: Show): { field: string; text: string }[] {
+  return [
+    { field: 'title', text: show.title },
+    { field: 'premise', text: show.premise },
+    { field: 'setting', text: show.setting },
+    { field: 'style', text: show.style },
+    ...show.characters.flatMap((c, i) => [
+      { field: `characters[${i}].name`, text: c.name },
+      { field: `characters[${i}].description`, text: c.description },
+    ]),
+  ];
+}

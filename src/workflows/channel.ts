@@ -7,19 +7,34 @@ import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, isCa
 import { channelNameProblem, themeProblem } from '../shared/validation';
 import { initialChannelState, type ChannelInput, type ChannelState } from '../shared/channel';
 import {
-  episodeMuxingSignal, moveAirUpdate, pauseSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal,
+  episodeMuxingSignal, episodeWrittenSignal, moveAirUpdate, setShowUpdate, pauseSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal,
   statusQuery, viewersSignal,
 } from '../shared/channelMessages';
 import { DEFAULT_THEME, checkTheme } from '../shared/theme';
 import { hostIdProblem } from '../shared/taskQueues';
 import { MODERATION_PATCH, themeRejected } from './moderation';
 import { publishRunState } from './channelStop';
-import { ChannelRun } from './channelRun';
+import { ChannelRun, SHOW_PATCH } from './channelRun';
+import { parseShow, type Show } from '../shared/show';
+
+/** The show as validated (trimmed); the validator has refused any other. */
+function parsedShow(show: unknown): Show {
+  const r = parseShow(show);
+  if ('problem' in r) throw ApplicationFailure.nonRetryable(r.problem, 'InvalidShow');
+  return r.show;
+}
+
+/** The show's problem in one line, or null (an update's validator: nothing is changed by a bad show). */
+function showProblem(show: unknown): string | null {
+  const r = parseShow(show);
+  return 'problem' in r ? r.problem : null;
+}
 
 export async function channelWorkflow(input: ChannelInput): Promise<void> {
   const run = new ChannelRun(input, startOrResume(input));
   answerMessages(run);
   await run.checkInitialTheme();
+  await run.checkInitialShow();
   publishRunState(!!input.searchAttributes, run.channel, run.st.paused ? 'paused' : 'on air');
   try {
     await run.goOnAir();
@@ -48,11 +63,14 @@ function startOrResume(input: ChannelInput): ChannelState {
   const badName = channelNameProblem(input.channel);
   if (badName) throw ApplicationFailure.nonRetryable(badName, 'InvalidChannel');
   if (input.state) return input.state;
+  const show = input.show === undefined ? undefined : parseShow(input.show, 'the show in the channel input');
+  if (show && 'problem' in show) throw ApplicationFailure.nonRetryable(show.problem, 'InvalidShow');
   const t = checkTheme(input.theme ?? DEFAULT_THEME);
   if (!t.ok) throw ApplicationFailure.nonRetryable(t.reason, 'InvalidTheme');
   const st = initialChannelState(t.theme, new Date().toISOString());
   // Checked by checkInitialTheme, before anything can show or use it (histories from before moderation skip this).
   if (patched(MODERATION_PATCH)) st.themeChecked = false;
+  if (show && patched(SHOW_PATCH)) Object.assign(st, { show: show.show, story: [], showChecked: false });
   return st;
 }
 
@@ -71,6 +89,9 @@ function answerMessages(run: ChannelRun): void {
   setHandler(viewersSignal, (report) => run.viewersReported(report));
   setHandler(slotOpenedSignal, ({ slot, inode, at }) => run.slotOpened(slot, inode, at));
   setHandler(statusQuery, () => run.status());
+  // Registered after every older handler: buffered messages of old histories keep their order.
+  setHandler(setShowUpdate, (show) => run.setShow(show === null ? null : parsedShow(show)), { validator: (show) => throwIf(show === null ? null : showProblem(show)) });
+  setHandler(episodeWrittenSignal, (entry) => run.episodeWritten(entry));
 }
 
 /** A theme by signal (`temporal workflow signal`): nobody waits for an answer, so what is refused is logged. */

@@ -9,7 +9,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { failureMessage } from '../shared/failureMessage';
 import {
-  SLOT_COUNT, addRecentFailure, broadcastWorkflowId, channelConfig, channelStatus, episodeRefOf, episodeWorkflowId,
+  SLOT_COUNT, addRecentFailure, addToStory, broadcastWorkflowId, channelConfig, channelStatus, episodeRefOf, episodeWorkflowId,
   type ChannelConfig, type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef, type ViewerReport,
 } from '../shared/channel';
 import { moveAirSignal, restartAirSignal } from '../shared/channelMessages';
@@ -20,6 +20,10 @@ import { MODERATION_PATCH } from './moderation';
 import { AIR_HOST_PATCH, airHostGone, airOn, claimAirHost, sharedAirQueue } from './channelAir';
 import { broadcastEndReason, publishRunState, stopChannel, watchBroadcastEnd } from './channelStop';
 import { installSuggestionHandlers } from './channelSuggestions';
+import { showTexts, type Show, type StoryEntry } from '../shared/show';
+
+/** patched() id: the channel may carry a show, and its episodes are directed and continue its story. */
+export const SHOW_PATCH = 'channel-show-v1';
 
 /** An episode in production, as the status shows it. */
 export interface Producing { episode: number; theme: string; suggested?: boolean }
@@ -46,6 +50,10 @@ export class ChannelRun {
   private themeAsked = 0;
   private themeApplied = 0;
   private watch: ReturnType<typeof watchBroadcastEnd> = null;
+  /** Directed episodes started and not yet written: the next one waits, so it continues their story. */
+  private readonly writing = new Set<number>();
+  private showAsked = 0;
+  private showApplied = 0;
 
   constructor(readonly input: ChannelInput, readonly st: ChannelState) {
     this.cfg = channelConfig(input);
@@ -94,6 +102,54 @@ export class ChannelRun {
     if (!v.allowed) throw themeRejected(v);
     this.countVerdict(v);
     this.st.themeChecked = true;
+  }
+
+  /**
+   * An operator's show (or null: none), every text moderated like a theme: applies from the next episode
+   * on and answers its title, or throws ShowRejected naming the refused field; nothing changes then.
+   */
+  async setShow(show: Show | null): Promise<string | null> {
+    patched(SHOW_PATCH);
+    const asked = ++this.showAsked;
+    if (show) await this.moderateShow(show, 'operator show');
+    if (asked > this.showApplied) {
+      this.showApplied = asked;
+      if (show) this.st.show = show;
+      else delete this.st.show;
+      this.st.showChecked = true;
+      this.poke();
+    }
+    return show?.title ?? null;
+  }
+
+  /** A new channel's show is checked before anything can show or use it. */
+  async checkInitialShow(): Promise<void> {
+    if (this.st.showChecked !== false || !this.st.show) return;
+    await this.moderateShow(this.st.show, 'initial show');
+    this.st.showChecked = true;
+  }
+
+  private async moderateShow(show: Show, what: string): Promise<void> {
+    const texts = showTexts(show);
+    const verdicts = await Promise.all(texts.map((t) => moderateText(t.text, 'operator', `${what} ${t.field}`, this.cfg.remoteTaskQueue)));
+    verdicts.forEach((v) => this.countVerdict(v));
+    const refused = verdicts.findIndex((v) => !v.allowed);
+    if (refused >= 0) {
+      const v = verdicts[refused];
+      throw ApplicationFailure.create({
+        type: 'ShowRejected', nonRetryable: true,
+        message: `the show's ${texts[refused].field} was refused by moderation (${v.categories.join(', ') || 'policy'}); change it and set the show again`,
+        details: [{ field: texts[refused].field, categories: v.categories, textHash: v.textHash }],
+      });
+    }
+  }
+
+  /** A directed episode's screenplay is written: the story so far grows by its summary. */
+  episodeWritten(entry: StoryEntry): void {
+    if (!this.producing.has(entry.episode)) return;
+    this.writing.delete(entry.episode);
+    this.st.story = addToStory(this.st.story, { episode: entry.episode, title: String(entry.title).slice(0, 120), summary: String(entry.summary).slice(0, 300) });
+    this.poke();
   }
 
   setPaused(paused: boolean): void {
@@ -246,7 +302,7 @@ export class ChannelRun {
     // continues as new once its episodes end). Histories from before the signal had none: unchanged.
     const besideMux = () => this.muxing.size === 0 || this.finishedThisRun + producing.size < cfg.maxEpisodesPerRun;
     while (
-      !this.st.paused && !this.continueAsNewDue() && this.making() < cfg.parallelEpisodes && producing.size <= cfg.parallelEpisodes && besideMux() &&
+      !this.st.paused && !this.continueAsNewDue() && this.writing.size === 0 && this.making() < cfg.parallelEpisodes && producing.size <= cfg.parallelEpisodes && besideMux() &&
       Date.now() >= this.retryAt && this.st.ready.length + this.freshSlots().length + this.making() < cfg.targetReady
     ) {
       await this.startEpisode();
@@ -269,6 +325,11 @@ export class ChannelRun {
       ...(cfg.remoteTaskQueue ? { remoteTaskQueue: cfg.remoteTaskQueue } : {}),
       safeTheme: st.theme,
     };
+    // A show's episode is directed, and continues the story written so far (histories before shows had none).
+    if (st.show && st.showChecked !== false && patched(SHOW_PATCH)) {
+      Object.assign(episodeInput, { show: st.show, storySoFar: st.story ?? [], ...(cfg.lengthSec ? { lengthSec: cfg.lengthSec } : {}) });
+      this.writing.add(n);
+    }
     this.episodeStarted({ episode: n, theme, ...(suggested ? { suggested: true } : {}) });
     try {
       const child = await startChild('episodeWorkflow', {
@@ -311,9 +372,12 @@ export class ChannelRun {
     st.failuresInARow = (st.failuresInARow ?? 0) + 1;
     this.retryAt = Date.now() + Math.min(300_000, 5_000 * 2 ** Math.min(6, st.failuresInARow - 1));
     addRecentFailure(st, { episode, theme, error: failureMessage(err) });
+    // Viewers never see a failed episode: the story goes on from the last one that can air.
+    if (st.story?.some((e) => e.episode === episode)) st.story = st.story.filter((e) => e.episode !== episode);
   }
 
   private episodeFinished(n: number): void {
+    this.writing.delete(n);
     this.finishedThisRun++;
     this.producing.delete(n);
     this.muxing.delete(n);

@@ -31,6 +31,7 @@ export function fakeStatus(): ChannelStatus {
     audience: true, suggestions: [{ id: 's1', text: 'penguins on a tram', votes: 0, at: new Date().toISOString() }],
     suggestionsChecking: 0, suggestionsRejected: 0, votesCounted: 0,
     moderation: { themeChecked: true } as ChannelStatus['moderation'],
+    show: null, previously: [],
   } as ChannelStatus;
 }
 
