@@ -72,13 +72,16 @@ function captionFilter(fontSize: number): string {
 
 export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest, ctx: BackendContext): Promise<Written> {
   const look = lookFor(req.prompt, req.seed);
-  const { width: w, height: h, fps, frames } = SHOT;
+  const { width: w, height: h, fps } = SHOT;
+  // A directed episode's shot lasts what its timeline says (whole frames, at least that long); else 3 s.
+  const frames = req.durationSec ? Math.max(1, Math.ceil(req.durationSec * fps - 1e-6)) : SHOT.frames;
+  const shotSec = frames / fps;
   // Render larger than the frame and crop a moving window: the "camera" pans across the pattern.
   const bigW = Math.round(w * 1.25 / 2) * 2;
   const bigH = Math.round(h * 1.25 / 2) * 2;
   fs.writeFileSync(path.join(ctx.scratchDir, CAPTION_FILE), captionLines(req.prompt));
-  const x = look.panX >= 0 ? `(iw-ow)*t/${SHOT_SECONDS}*${look.panX.toFixed(2)}` : `(iw-ow)*(1-t/${SHOT_SECONDS}*${(-look.panX).toFixed(2)})`;
-  const y = look.panY >= 0 ? `(ih-oh)*t/${SHOT_SECONDS}*${look.panY.toFixed(2)}` : `(ih-oh)*(1-t/${SHOT_SECONDS}*${(-look.panY).toFixed(2)})`;
+  const x = look.panX >= 0 ? `(iw-ow)*t/${shotSec}*${look.panX.toFixed(2)}` : `(iw-ow)*(1-t/${shotSec}*${(-look.panX).toFixed(2)})`;
+  const y = look.panY >= 0 ? `(ih-oh)*t/${shotSec}*${look.panY.toFixed(2)}` : `(ih-oh)*(1-t/${shotSec}*${(-look.panY).toFixed(2)})`;
   const vf = [
     'format=yuv420p',
     `crop=${w}:${h}:x='${x}':y='${y}'`,
@@ -88,8 +91,8 @@ export async function renderOfflineClip(_spec: BackendSpec, req: GenerateRequest
     'setsar=1',
   ].join(',');
   const report = await runFfmpeg(
-    ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, SHOT_SECONDS), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...lossless(ctx), ...BITEXACT, req.outPath],
-    { ...progress(ctx, 'render', SHOT_SECONDS), cwd: ctx.scratchDir },
+    ['-f', 'lavfi', '-i', look.source(bigW, bigH, fps, shotSec), '-frames:v', String(frames), '-vf', vf, '-r', String(fps), ...lossless(ctx), ...BITEXACT, req.outPath],
+    { ...progress(ctx, 'render', shotSec), cwd: ctx.scratchDir },
   );
   return writtenVideo(ctx, SHOT, fps, report);
 }
