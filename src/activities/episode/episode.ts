@@ -4,27 +4,25 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackendSpec, EpisodeManifest, MediaCapability, MediaResult, ShotList, WriterSpec } from '../../shared/types';
-import type { BackendContext, BackendRegistry } from '../backends/backends';
-import { appendActivityLog, produceMedia, type Produced } from './artifacts';
+import type { BackendSpec, EpisodeManifest, MediaResult, ShotList, WriterSpec } from '../../shared/types';
+import type { BackendContext } from '../backends/backends';
+import { appendActivityLog, produceMedia } from './artifacts';
 import { writeFileAtomic } from '../../store/atomicFile';
-import { videoSec } from '../media/ffmpeg';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
-import { episodeDir, episodeKey, episodesDir, type EpisodeId } from './paths';
+import type { EpisodeId } from './paths';
 import { writeOfflineShotList } from '../backends/shotlist/offline';
 import { writeOpenAIShotList } from '../backends/shotlist/openai';
 import { muxEpisodeFiles, type MuxRequest } from '../media/mux';
-import { storeOf, type ActivityDeps } from '../deps';
+import type { ActivityDeps } from '../deps';
 import type { FileRef } from '../../shared/fileRef';
-import { storeWaits, throughOutage } from '../../store/outage';
 
 export interface ShotListRequest extends EpisodeId { theme: string; shots: number; seed: number; writer: WriterSpec }
 /**
  * `keepLocal`: the step runs on the media worker the episode claimed, and so does the step that takes its
  * output: with a shared store, the file stays on this worker's disk instead of going in the store.
  */
-export interface ShotStepRequest extends EpisodeId { shot: number; prompt: string; seed: number; backend: BackendSpec; keepLocal?: boolean }
+export interface ShotStepRequest extends EpisodeId { shot: number; prompt: string; seed: number; backend: BackendSpec; keepLocal?: boolean; durationSec?: number }
 /**
  * `input`, in a shared store: the previous step's output by ref, fetched when `inPath` is not on this
  * machine. `inputSec`, `inputSize`: its video's length and frame size (MediaResult.videoSec, videoSize).
@@ -36,77 +34,11 @@ const specTag = (spec: BackendSpec) => hashOf(JSON.stringify(spec)).toString('he
 const tag = (...parts: (string | number)[]) => hashOf(...parts).toString('hex').slice(0, 10);
 const shotName = (shot: number, stage: string, key: string, ext = 'mp4') => `shot-${String(shot + 1).padStart(2, '0')}.${stage}.${key}.${ext}`;
 
-/** With a shared store: how many of a channel's latest episode folders a worker keeps on its own disk. */
-export const LOCAL_EPISODES_KEPT = 8;
+import { episodeSteps } from './steps';
+export { LOCAL_EPISODES_KEPT } from './steps';
 
 export function createEpisodeActivities(deps: ActivityDeps) {
-  const dirOf = (r: EpisodeId) => episodeDir(deps.dataDir, r.channel, r.episode);
-
-  function backendFor<C extends MediaCapability>(cap: C, spec: BackendSpec) {
-    const impl = deps.backends[spec.kind]?.[cap];
-    if (!impl) {
-      const known = Object.keys(deps.backends).filter((k) => deps.backends[k][cap]);
-      throw ApplicationFailure.nonRetryable(
-        `no "${spec.kind}" backend for ${cap} on this worker (known: ${known.join(', ')}); fix backends.${cap}.kind in the channel configuration`,
-        'UnknownBackend',
-      );
-    }
-    return impl as NonNullable<BackendRegistry[string][C]>;
-  }
-
-  const store = storeOf(deps);
-  // A directory store is this machine's data directory: the steps' files are already there, so they are
-  // neither copied nor hashed. An S3 store is shared by machines: each step's output goes in it, and the
-  // next step, wherever it runs, fetches what it does not have.
-  const shared = store.kind === 's3';
-
-  /** This step's output stays on this worker: the next step is sent to it too (claimMediaWorker). */
-  const staysHere = (req: { keepLocal?: boolean }) => shared && !!req.keepLocal && Context.current().info.taskQueue === deps.media?.queue;
-
-  async function result(req: EpisodeId & { keepLocal?: boolean }, p: Produced, spec: BackendSpec): Promise<MediaResult> {
-    const r: MediaResult = {
-      path: p.path, backend: spec.kind, attempt: p.attempt, reused: p.reused, durationSec: p.probe.durationSec,
-      ...(p.probe.video ? { videoSec: videoSec(p.probe), videoSize: { width: p.probe.video.width, height: p.probe.video.height } } : {}),
-    };
-    if (!shared) return r;
-    if (staysHere(req)) {
-      await pruneLocalEpisodes(req);
-      return r;
-    }
-    const ctx = Context.current();
-    ctx.heartbeat({ stage: 'storing', store: store.location });
-    const key = episodeKey(req.channel, req.episode, path.basename(p.path));
-    const { reused, ...file } = await throughOutage(`put ${key}`, () => store.put(key, p.path, { signal: ctx.cancellationSignal }), storeWaits(ctx));
-    appendActivityLog(dirOf(req), { step: 'store', backend: store.kind, attempt: p.attempt, outcome: reused ? 'reused' : 'made' });
-    await pruneLocalEpisodes(req);
-    return { ...r, file };
-  }
-
-  /**
-   * With a shared store this worker's episode folders are scratch space: the store has every file, and the
-   * air host's retention removes them there. Keep the folders of the last few episodes (a retried step
-   * reuses what is here) and drop older ones, so a worker that runs for weeks does not fill its disk.
-   */
-  async function pruneLocalEpisodes(req: EpisodeId): Promise<void> {
-    const episodes = episodesDir(deps.dataDir, req.channel);
-    for (const name of await fs.promises.readdir(episodes).catch(() => [] as string[])) {
-      const n = Number(name);
-      if (/^\d+$/.test(name) && n <= req.episode - LOCAL_EPISODES_KEPT) await fs.promises.rm(path.join(episodes, name), { recursive: true, force: true });
-    }
-  }
-
-  /**
-   * The input on this machine: where the previous step wrote it if that was this worker (in its own data
-   * directory), else fetched from the store — also when another worker's folder happens to be visible here.
-   */
-  const dataDir = path.resolve(deps.dataDir) + path.sep;
-  async function local(inPath: string, ref: FileRef | undefined): Promise<string> {
-    const mine = path.resolve(inPath).startsWith(dataDir) && fs.existsSync(inPath) && fs.statSync(inPath).size === ref?.size;
-    if (!ref || mine) return inPath;
-    const ctx = Context.current();
-    ctx.heartbeat({ stage: 'fetching the input', key: ref.key });
-    return throughOutage(`fetch ${ref.key}`, () => store.fetch(ref, { signal: ctx.cancellationSignal }), storeWaits(ctx));
-  }
+  const { dirOf, backendFor, store, shared, staysHere, result, local } = episodeSteps(deps);
 
   return {
     /**
@@ -153,8 +85,9 @@ export function createEpisodeActivities(deps: ActivityDeps) {
       const make = backendFor('video', req.backend);
       const p = await produceMedia({
         dir: dirOf(req), kind: 'video', step: 'generateShot', shot: req.shot, backend: req.backend.kind, compactOutput: shared && !staysHere(req),
-        name: shotName(req.shot, 'generated', tag(req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.video : 'mp4'),
-        make: (outPath: string, ctx: BackendContext) => make(req.backend, { prompt: req.prompt, seed: req.seed, outPath }, ctx),
+        // A directed shot's length is in its name; a theme's shots keep the names they always had.
+        name: shotName(req.shot, 'generated', tag(req.prompt, req.seed, specTag(req.backend), ...(req.durationSec ? [req.durationSec.toFixed(3)] : [])), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.video : 'mp4'),
+        make: (outPath: string, ctx: BackendContext) => make(req.backend, { prompt: req.prompt, seed: req.seed, outPath, ...(req.durationSec ? { durationSec: req.durationSec } : {}) }, ctx),
       });
       return result(req, p, req.backend);
     },
