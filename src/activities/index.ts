@@ -1,6 +1,7 @@
 // Every activity the worker registers, built from its dependencies so tests can hand in their own.
 import { storeOf, type ActivityDeps } from './deps';
 import { createEpisodeActivities } from './episode/episode';
+import { createDirectedActivities } from './episode/directed';
 import { createBroadcastActivities } from './broadcast/index';
 import { createChannelControlActivities } from './channelControl';
 import { createModerationActivities } from './moderation/index';
@@ -11,6 +12,7 @@ export function createActivities(given: ActivityDeps) {
   const deps: ActivityDeps = { ...given, store: storeOf(given) };
   return {
     ...createEpisodeActivities(deps),
+    ...createDirectedActivities(deps),
     ...createBroadcastActivities(deps),
     ...createChannelControlActivities(deps),
     ...createModerationActivities(deps),

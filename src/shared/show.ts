@@ -2,6 +2,7 @@
 // workers and the workflows import it. docs/show.schema.json is generated from showSchema
 // (`node --import tsx scripts/show-schema.ts`; test/show.test.ts holds the two equal).
 import { z } from 'zod';
+import { fnv1a } from './fnv1a';
 
 export const SHOW_LIMITS = {
   title: 120,
@@ -148,4 +149,18 @@ export function showTexts(show: Show): { field: string; text: string }[] {
       { field: `characters[${i}].description`, text: c.description },
     ]),
   ];
+}
+
+/**
+ * A character's voice seed: the same for every line and episode of the show (a voice model that varies
+ * with the seed keeps the voice), from the character's name; the narrator's from "NARRATOR".
+ */
+export function voiceSeed(speaker: string): number {
+  return parseInt(fnv1a(speaker.trim().toLowerCase()), 16) % 2147483647;
+}
+
+/** The show's index of a line's speaker (case-insensitive); -1 for the narrator or a name not in the show. */
+export function characterIndex(show: Show, speaker: string): number {
+  const s = speaker.trim().toLowerCase();
+  return show.characters.findIndex((c) => c.name.toLowerCase() === s);
 }

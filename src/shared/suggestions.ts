@@ -1,5 +1,6 @@
 // Viewers' theme suggestions and their votes, as the channel workflow keeps them: ranking, bounding and
 // de-duplication. Pure and deterministic (the workflow bundle imports it): no clock, no randomness, no I/O.
+import { fnv1a } from './fnv1a';
 import { z } from 'zod';
 import { skeleton } from './skeleton';
 import { themeProblem } from './validation';
@@ -66,14 +67,6 @@ export function emptySuggestionBox(): SuggestionBox {
   return { items: [], nextSeq: 1, bannedTexts: [], bannedViewers: [], rejected: 0, votesCounted: 0, taken: 0 };
 }
 
-const fnv1a = (s: string) => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-};
 
 /**
  * The first key (case, accents, width and spacing folded), hashed with 32-bit FNV-1a so a banned text is

@@ -79,7 +79,10 @@ export interface EpisodeModeration {
   /** Texts passed on the local rules only because the moderation endpoint was down. */
   warnings: string[];
   replaced: {
-    what: 'shot' | 'music';
+    /** title, summary, line, cue: a directed episode's screenplay (a refused line or cue is left out). */
+    what: 'shot' | 'music' | 'title' | 'summary' | 'line' | 'cue';
+    line?: number;
+    cue?: number;
     shot?: number;
     /** rewrite: the writer's second try passed; safe: a prompt made from the safe theme; default: from the default theme. */
     by: 'rewrite' | 'safe' | 'default';

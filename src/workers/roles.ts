@@ -11,11 +11,12 @@ type ActivityName = keyof Activities;
  * The media steps dispatch on the backend kind, so the same activity runs on `media` for an offline
  * backend and on `remote` for a Gradio app; the workflow picks the queue (src/workflows/episode.ts).
  */
-const MEDIA_STEPS = ['generateShot', 'upscaleShot', 'interpolateShot', 'composeMusic'] as const satisfies readonly ActivityName[];
+const MEDIA_STEPS = ['generateShot', 'upscaleShot', 'interpolateShot', 'composeMusic', 'voiceLine', 'makeSoundEffect'] as const satisfies readonly ActivityName[];
 
 export const ROLE_ACTIVITIES = {
-  media: [...MEDIA_STEPS, 'writeShotList', 'muxEpisode', 'claimMediaWorker'],
-  remote: [...MEDIA_STEPS, 'writeShotList', 'moderate', 'rewriteShotPrompt'],
+  // The writers run on media when offline and on remote when they call a model (episode.ts writerOptions).
+  media: [...MEDIA_STEPS, 'writeShotList', 'writeScreenplay', 'mixEpisodeAudio', 'muxEpisode', 'claimMediaWorker'],
+  remote: [...MEDIA_STEPS, 'writeShotList', 'writeScreenplay', 'moderate', 'rewriteShotPrompt'],
   /** On the host's own queue; claimAir also runs on the shared air queue (the only one there). */
   air: ['claimAir', 'prepareAir', 'swapSlot', 'retainEpisodes', 'onAir'],
 } as const satisfies Record<Role, readonly ActivityName[]>;

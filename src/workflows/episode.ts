@@ -15,9 +15,11 @@ import { taskQueues } from '../shared/taskQueues';
 import { EpisodeModerator } from './episodeModeration';
 import { episodeMuxingSignal } from '../shared/channelMessages';
 import { MODERATION_PATCH } from './moderation';
+import { DIRECTED_PATCH, inParallel, signalParent, writeDirectedEpisode, type MediaStep } from './directedEpisode';
 
 export interface EpisodeProgress {
-  stage: 'writing' | 'shots' | 'muxing' | 'done';
+  /** voices and mixing: a directed episode's own stages (directedEpisode.ts). */
+  stage: 'writing' | 'voices' | 'shots' | 'mixing' | 'muxing' | 'done';
   shotsTotal: number;
   shotsDone: number;
   prompts: string[];
@@ -75,11 +77,36 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   const progress: EpisodeProgress = { stage: 'writing', shotsTotal: input.shots, shotsDone: 0, prompts: [], steps: [] };
   setHandler(episodeProgressQuery, () => progress);
   const say = (line: string) => setCurrentDetails(`**${channel} #${episode}** — ${line}`);
+  /**
+   * Runs one media step on its configured backend; if that backend gives up, on the offline one. Offline
+   * steps run with `media`: the shared media queue, or the media worker this episode claimed.
+   */
+  const step: MediaStep = async (media, cap, name, summary, call, at = {}) => {
+    const spec = backends[cap] ?? OFFLINE;
+    const opts = spec.kind === 'offline' ? media : remote;
+    try {
+      const r = await call(spec, { ...opts, summary: `${summary} (${spec.kind})` });
+      progress.steps.push({ step: name, ...at, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined });
+      return r;
+    } catch (err) {
+      if (isCancellation(err) || spec.kind === 'offline') throw err;
+      const reason = failureMessage(err, 300);
+      const r = await call(OFFLINE, { ...media, summary: `${summary} (offline fallback)` });
+      progress.steps.push({ step: name, ...at, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined, degraded: { from: spec.kind, reason } });
+      return r;
+    }
+  };
   // Histories recorded before moderation existed replay without it (and without the writer fallback).
   const moderator = patched(MODERATION_PATCH) ? new EpisodeModerator(input, { ...WRITER, taskQueue: remote.taskQueue }) : undefined;
   if (moderator) {
     say('checking the theme');
     await moderator.checkTheme();
+  }
+  // A show's episode is directed: a screenplay, its voices, shots at their final lengths, effects, music per
+  // scene, the mix and subtitles (directedEpisode.ts). Histories from before shows never had one.
+  if (input.show && patched(DIRECTED_PATCH)) {
+    const directed = await writeDirectedEpisode({ input, show: input.show, progress, say, step, moderator, writerOptions, acts });
+    return finish(await withMediaWorker((media, keep) => directed.makeMedia(media, keep)));
   }
   say('writing the shot list');
 
@@ -104,32 +131,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   progress.prompts = list.prompts;
   progress.stage = 'shots';
 
-  /**
-   * Runs one media step on its configured backend; if that backend gives up, on the offline one. Offline
-   * steps run with `media`: the shared media queue, or the media worker this episode claimed.
-   */
-  async function step(
-    media: ActivityOptions,
-    cap: MediaCapability,
-    name: 'generateShot' | 'upscaleShot' | 'interpolateShot' | 'composeMusic',
-    summary: string,
-    call: (spec: BackendSpec, opts: ActivityOptions) => Promise<MediaResult>,
-    shot?: number,
-  ): Promise<MediaResult> {
-    const spec = backends[cap];
-    const opts = spec.kind === 'offline' ? media : remote;
-    try {
-      const r = await call(spec, { ...opts, summary: `${summary} (${spec.kind})` });
-      progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined });
-      return r;
-    } catch (err) {
-      if (isCancellation(err) || spec.kind === 'offline') throw err;
-      const reason = failureMessage(err, 300);
-      const r = await call(OFFLINE, { ...media, summary: `${summary} (offline fallback)` });
-      progress.steps.push({ step: name, shot, backend: r.backend, attempts: r.attempt, reused: r.reused || undefined, degraded: { from: spec.kind, reason } });
-      return r;
-    }
-  }
+
 
   const durationSec = input.shots * SHOT_SECONDS;
   let description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
@@ -153,14 +155,14 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
       const label = `shot ${i + 1}/${input.shots} — "${prompt.slice(0, 60)}${prompt.length > 60 ? '…' : ''}"`;
       const base = { ...ref, shot: i, prompt, seed: shotSeed };
       const generated = await step(media, 'video', 'generateShot', `generate ${label}`, (spec, o) =>
-        acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec, ...stays('upscale') }]), i);
+        acts.generateShot.executeWithOptions(o, [{ ...base, backend: spec, ...stays('upscale') }]), { shot: i });
       // The upscaler gets the very prompt the shot was generated from.
       // Each step names its input by path and, with a shared store, by ref: the next step may run on another machine.
       const from = (r: MediaResult) => ({ inPath: r.path, ...(r.file ? { input: r.file } : {}), ...(r.videoSec ? { inputSec: r.videoSec } : {}), ...(r.videoSize ? { inputSize: r.videoSize } : {}) });
       const upscaled = await step(media, 'upscale', 'upscaleShot', `upscale ${label}`, (spec, o) =>
-        acts.upscaleShot.executeWithOptions(o, [{ ...base, ...from(generated), backend: spec, ...stays('interpolate') }]), i);
+        acts.upscaleShot.executeWithOptions(o, [{ ...base, ...from(generated), backend: spec, ...stays('interpolate') }]), { shot: i });
       const interpolated = await step(media, 'interpolate', 'interpolateShot', `interpolate ${label}`, (spec, o) =>
-        acts.interpolateShot.executeWithOptions(o, [{ ...base, ...from(upscaled), fps: BROADCAST.fps, backend: spec, ...stays('mux') }]), i);
+        acts.interpolateShot.executeWithOptions(o, [{ ...base, ...from(upscaled), fps: BROADCAST.fps, backend: spec, ...stays('mux') }]), { shot: i });
       progress.shotsDone++;
       say(`${progress.shotsDone}/${input.shots} shots made`);
       return {
@@ -177,12 +179,7 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
     progress.stage = 'muxing';
     say('muxing');
     // The channel that started this episode may start its next one beside the mux (channel.ts).
-    const parent = workflowInfo().parent;
-    if (parent && patched(MUXING_SIGNAL_PATCH)) {
-      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(episodeMuxingSignal, episode).catch((err) => {
-        if (isCancellation(err)) throw err;
-      });
-    }
+    if (workflowInfo().parent && patched(MUXING_SIGNAL_PATCH)) await signalParent(episodeMuxingSignal, episode);
     return acts.muxEpisode.executeWithOptions({ ...media, summary: `mux ${input.shots} shots + music` }, [{
       ...ref,
       workflowId: workflowInfo().workflowId,
@@ -199,46 +196,40 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   // With a shared store the episode claims a media worker and makes all its media there (the worker-specific
   // task queue pattern, as air does): the files between steps stay on that worker's disk, and only what
   // leaves it travels. If that worker stops answering, the episode's media is made again on another.
-  let manifest: EpisodeManifest | undefined;
-  if (!patched(MEDIA_WORKER_PATCH)) manifest = await makeMedia(local, false);
-  for (let round = 1; !manifest; round++) {
-    const claim = await acts.claimMediaWorker.executeWithOptions({ ...CLAIM, taskQueue: queues.media, summary: 'claim a media worker' }, []);
-    if (!claim.pin) {
-      manifest = await makeMedia(local, false);
-      break;
+  async function withMediaWorker(makeMedia: (media: ActivityOptions, keep: boolean) => Promise<EpisodeManifest>): Promise<EpisodeManifest> {
+    let manifest: EpisodeManifest | undefined;
+    if (!patched(MEDIA_WORKER_PATCH)) manifest = await makeMedia(local, false);
+    for (let round = 1; !manifest; round++) {
+      const claim = await acts.claimMediaWorker.executeWithOptions({ ...CLAIM, taskQueue: queues.media, summary: 'claim a media worker' }, []);
+      if (!claim.pin) {
+        manifest = await makeMedia(local, false);
+        break;
+      }
+      const media: ActivityOptions = { ...local, taskQueue: claim.queue, scheduleToStartTimeout: `${input.mediaWorkerWaitSec ?? 300} seconds` };
+      const stepsBefore = progress.steps.length;
+      const scope = new CancellationScope();
+      try {
+        manifest = await scope.run(() => makeMedia(media, true));
+      } catch (err) {
+        if (!noWorkerTookIt(err) || round >= MEDIA_ROUNDS) throw err;
+        scope.cancel();
+        progress.steps.length = stepsBefore;
+        progress.shotsDone = 0;
+        progress.stage = 'shots';
+        const why = `the media worker of ${claim.queue} took no step for ${input.mediaWorkerWaitSec ?? 300} s: making this episode's media again on another`;
+        log.warn(why);
+        say(why);
+      }
     }
-    const media: ActivityOptions = { ...local, taskQueue: claim.queue, scheduleToStartTimeout: `${input.mediaWorkerWaitSec ?? 300} seconds` };
-    const stepsBefore = progress.steps.length;
-    const scope = new CancellationScope();
-    try {
-      manifest = await scope.run(() => makeMedia(media, true));
-    } catch (err) {
-      if (!noWorkerTookIt(err) || round >= MEDIA_ROUNDS) throw err;
-      scope.cancel();
-      progress.steps.length = stepsBefore;
-      progress.shotsDone = 0;
-      progress.stage = 'shots';
-      const why = `the media worker of ${claim.queue} took no step for ${input.mediaWorkerWaitSec ?? 300} s: making this episode's media again on another`;
-      log.warn(why);
-      say(why);
-    }
+    return manifest;
   }
-  progress.stage = 'done';
-  say(`done: ${manifest.durationSec.toFixed(1)} s${manifest.degraded ? ' (degraded: see manifest)' : ''}`);
-  return manifest;
-}
 
-/** Runs task(0..n-1) with at most `limit` at once; results in index order. */
-async function inParallel<T>(n: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(n);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, n) }, async () => {
-    while (next < n) {
-      const i = next++;
-      results[i] = await task(i);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
+  function finish(manifest: EpisodeManifest): EpisodeManifest {
+    progress.stage = 'done';
+    say(`done: ${manifest.durationSec.toFixed(1)} s${manifest.degraded ? ' (degraded: see manifest)' : ''}`);
+    return manifest;
+  }
+
+  return finish(await withMediaWorker(makeMedia));
 }
 

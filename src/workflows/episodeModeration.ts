@@ -7,6 +7,7 @@ import type { Activities } from '../activities/index';
 import type { ModerationVerdict } from '../activities/moderation/index';
 import { DEFAULT_THEME, SAFE_MOOD, safePrompt } from '../shared/theme';
 import type { EpisodeInput, EpisodeModeration } from '../shared/types';
+import type { Screenplay, Show } from '../shared/show';
 import { moderateText, themeRejected } from './moderation';
 
 const { rewriteShotPrompt } = proxyActivities<Pick<Activities, 'rewriteShotPrompt'>>({ startToCloseTimeout: '3 minutes' });
@@ -78,5 +79,38 @@ export class EpisodeModerator {
     if (v.allowed) return { mood, description };
     this.record.replaced.push({ what: 'music', by: 'safe', categories: v.categories, textHash: v.textHash });
     return { mood: SAFE_MOOD, description: `${SAFE_MOOD} soundtrack` };
+  }
+
+  /**
+   * A directed episode's screenplay as it may reach the models and the viewers: every shot prompt as above;
+   * a refused title or summary replaced by a plain one made from the show; a refused line or cue left out
+   * (its shots keep their written length); a refused scene mood becomes the calm generic one.
+   */
+  async checkScreenplay(sp: Screenplay, show: Show, writer: EpisodeInput['backends']['writer']): Promise<Screenplay> {
+    const n = this.input.episode;
+    const prompts = await this.checkPrompts(sp.scenes.flatMap((s) => s.shots.map((x) => x.prompt)), writer);
+    const verdict = (text: string, what: string) => this.check(text, 'prompt', what);
+    const [title, summary, lines, cues, moods] = await Promise.all([
+      verdict(sp.title, 'screenplay title'),
+      verdict(sp.summary, 'screenplay summary'),
+      Promise.all(sp.lines.map((l, i) => verdict(`${l.speaker}: ${l.text}`, `line ${i + 1}/${sp.lines.length}`))),
+      Promise.all(sp.cues.map((c, i) => verdict(c.text, `effect cue ${i + 1}/${sp.cues.length}`))),
+      Promise.all(sp.scenes.map((s, i) => verdict(s.mood, `scene ${i + 1} music mood`))),
+    ]);
+    const note = (what: 'title' | 'summary' | 'line' | 'cue' | 'music', v: ModerationVerdict, at: { line?: number; cue?: number } = {}) =>
+      this.record.replaced.push({ what, by: 'safe', categories: v.categories, textHash: v.textHash, ...at });
+    if (!title.allowed) note('title', title);
+    if (!summary.allowed) note('summary', summary);
+    lines.forEach((v, i) => { if (!v.allowed) note('line', v, { line: i }); });
+    cues.forEach((v, i) => { if (!v.allowed) note('cue', v, { cue: i }); });
+    moods.forEach((v) => { if (!v.allowed) note('music', v); });
+    let k = 0;
+    return {
+      title: title.allowed ? sp.title : `${show.title}, episode ${n}`,
+      summary: summary.allowed ? sp.summary : `Episode ${n} of ${show.title}.`,
+      scenes: sp.scenes.map((s, i) => ({ mood: moods[i].allowed ? s.mood : SAFE_MOOD, shots: s.shots.map((x) => ({ ...x, prompt: prompts[k++] })) })),
+      lines: sp.lines.filter((_, i) => lines[i].allowed),
+      cues: sp.cues.filter((_, i) => cues[i].allowed),
+    };
   }
 }
