@@ -4,9 +4,13 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { MediaCapability } from '../activities/backends/backends';
+import type { SoundCapability } from '../shared/types';
+import { issueLine, showSchema, type Show } from '../shared/show';
 import { gradioSpecSchema } from '../activities/backends/gradio/spec';
 
 export const MEDIA_CAPABILITIES: readonly MediaCapability[] = ['video', 'upscale', 'interpolate', 'music'];
+/** A directed episode's sound capabilities (src/shared/show.ts); left out, they are served offline. */
+export const SOUND_CAPABILITIES: readonly SoundCapability[] = ['voice', 'sfx'];
 
 export const mediaBackendSchema = z.discriminatedUnion('kind', [
   // `mode` matters to interpolation only: 'mci' (motion-compensated, default) or 'blend' (~10× faster).
@@ -26,33 +30,50 @@ export const channelBackendsSchema = z.strictObject({
   upscale: mediaBackendSchema.optional(),
   interpolate: mediaBackendSchema.optional(),
   music: mediaBackendSchema.optional(),
+  voice: mediaBackendSchema.optional(),
+  sfx: mediaBackendSchema.optional(),
 });
 
 /** The config file: other sections belong to the channel and are left alone here. */
-export const channelConfigFileSchema = z.looseObject({ backends: channelBackendsSchema.default({}) });
+export const channelConfigFileSchema = z.looseObject({ backends: channelBackendsSchema.default({}), show: showSchema.optional() });
 
 export type ChannelBackendsConfig = z.infer<typeof channelBackendsSchema>;
 
 /** Reads and validates a channel config file; throws one line saying what to fix. */
 export function loadChannelBackends(file: string): ChannelBackendsConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read the channel config ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; pass --config <file>`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = channelConfigFileSchema.safeParse(json);
+  return loadChannelConfig(file).backends;
+}
+
+/** The config file's backends and, when it has one, its show. */
+export function loadChannelConfig(file: string): { backends: ChannelBackendsConfig; show?: Show } {
+  const parsed = channelConfigFileSchema.safeParse(readJsonFile(file, 'the channel config', '--config <file>'));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    if (issue.path[0] === 'show') throw new Error(`${file}: show.${issueLine({ ...issue, path: issue.path.slice(1) })}`.replace('show.(top level)', 'show'));
     const where = issue.path.join('.') || '(top level)';
     const what = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
     throw new Error(`${file}: ${where}: ${what}`);
   }
-  return parsed.data.backends;
+  return { backends: parsed.data.backends, ...(parsed.data.show ? { show: parsed.data.show } : {}) };
+}
+
+/** A show file (`webtv show set --file`, `episode make --show`): the show, or one line naming the field to fix. */
+export function loadShowFile(file: string): Show {
+  const r = showSchema.safeParse(readJsonFile(file, 'the show file', '--file <show.json>'));
+  if (!r.success) throw new Error(`${file}: ${issueLine(r.error.issues[0])}`);
+  return r.data;
+}
+
+function readJsonFile(file: string, what: string, flag: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; pass ${flag}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
 }

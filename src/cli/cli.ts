@@ -2,8 +2,9 @@
 import { debugFromEnv } from '../config/settings';
 
 const GROUPS: Record<string, { about: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  episode: { about: 'episode make --theme "…"   make one episode and print its path', load: () => import('./commands/episode') },
+  episode: { about: 'episode make --theme "…" | --show f   make one episode and print its path', load: () => import('./commands/episode') },
   channel: { about: 'channel start|stop|theme|pause|resume|skip|status|suggestions <name> | list   run and steer channels', load: () => import('./commands/channel') },
+  show: { about: 'show set <channel> --file show.json | clear <channel>   direct a channel\'s episodes from a show', load: () => import('./commands/show') },
   schedule: { about: 'schedule add|list <channel> | remove <id>   a programme: themes at set times (Temporal Schedules)', load: () => import('./commands/schedule') },
   worker: { about: 'worker                      run a worker on the task queue (default "webtv")', load: () => import('./commands/worker') },
   dev: { about: 'dev                         Temporal dev server (Web UI on 8233) + a worker, until Ctrl-C', load: () => import('./commands/dev') },

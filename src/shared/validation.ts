@@ -1,6 +1,7 @@
 // Input checks shared by the CLI, the web server and the workflows (pure: workflows bundle this file).
 // Each returns a sentence saying what is wrong and how to fix it, or undefined when the input is good.
 import type { BackendSpec, EpisodeInput } from './types';
+import { SCREENPLAY_LIMITS, STORY_KEPT, parseShow } from './show';
 
 export const THEME_MAX_CHARS = 2000;
 export const SHOTS_MAX = 50;
@@ -61,6 +62,18 @@ export function episodeInputProblem(input: EpisodeInput): string | undefined {
     const safe = themeProblem(input.safeTheme);
     if (safe) return `safeTheme: ${safe}`;
   }
+  if (input.show !== undefined) {
+    const show = parseShow(input.show);
+    if ('problem' in show) return show.problem;
+  }
+  if (input.storySoFar !== undefined && (!Array.isArray(input.storySoFar) || input.storySoFar.length > STORY_KEPT * 4
+    || input.storySoFar.some((e) => !e || !Number.isInteger(e.episode) || typeof e.title !== 'string' || typeof e.summary !== 'string'))) {
+    return 'storySoFar must be a list of {episode, title, summary}, oldest first';
+  }
+  if (input.lengthSec !== undefined) {
+    const problem = lengthProblem(input.lengthSec);
+    if (problem) return problem;
+  }
   const b = input.backends;
   if (!b || typeof b !== 'object') return 'backends must be an object: {writer, video, upscale, interpolate, music}';
   if (!b.writer || (b.writer.kind !== 'offline' && b.writer.kind !== 'openai')) {
@@ -70,10 +83,24 @@ export function episodeInputProblem(input: EpisodeInput): string | undefined {
     const p = backendProblem(cap, b[cap]);
     if (p) return p;
   }
+  for (const cap of ['voice', 'sfx'] as const) {
+    const p = b[cap] === undefined ? undefined : backendProblem(cap, b[cap]);
+    if (p) return p;
+  }
   return undefined;
 }
 
 /** The default: everything offline, so a channel runs with no GPU and no network. */
 export function offlineBackends(): EpisodeInput['backends'] {
   return { writer: { kind: 'offline' }, video: { kind: 'offline' }, upscale: { kind: 'offline' }, interpolate: { kind: 'offline' }, music: { kind: 'offline' } };
+}
+
+/** A directed episode's length range: whole or fractional seconds within 20–90, min ≤ max. */
+export function lengthProblem(range: unknown): string | undefined {
+  const { min, max } = SCREENPLAY_LIMITS.episodeSec;
+  const r = range as { min?: unknown; max?: unknown } | null;
+  if (!r || typeof r !== 'object' || typeof r.min !== 'number' || typeof r.max !== 'number' || !(r.min >= min) || !(r.max <= max) || r.min > r.max) {
+    return `lengthSec must be {"min": s, "max": s} with ${min} ≤ min ≤ max ≤ ${max} seconds, got ${JSON.stringify(range)}`;
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { localTime } from './schedule';
 import { parseArgs } from 'node:util';
 import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
-import { loadChannelBackends } from '../../channels/channelConfig';
+import { loadChannelConfig, loadShowFile } from '../../channels/channelConfig';
 import { channelWorkflowId, type ChannelInput, type ChannelStatus } from '../../shared/channel';
 import { moveAirUpdate, pauseSignal, resumeSignal, setThemeUpdate, skipSignal, statusQuery } from '../../shared/channelMessages';
 import { hostIdProblem } from '../../shared/taskQueues';
@@ -18,7 +18,7 @@ import type { EpisodeBackends } from '../../shared/types';
 import { UsageError } from '../usageError';
 
 const USAGE = `usage:
-  webtv channel start <name> [--theme "…"] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast] [--audience]
+  webtv channel start <name> [--theme "…"] [--show <show.json>] [--config <file>] [--shots <n>] [--target-ready <n>] [--no-broadcast] [--audience]
   webtv channel stop <name>            cancel its episodes in production, end its broadcast, keep its state
   webtv channel list                   every channel: state, theme, what is on air, episode counts
   webtv channel theme <name> "<new theme>"
@@ -53,7 +53,9 @@ export function formatStatus(s: ChannelStatus, now = Date.now(), upcoming: Comin
     `channel   ${s.channel}${s.stopped ? ` (stopped: ${s.stopped})` : s.paused ? ' (paused: no new episodes)' : ''}`,
     `theme     ${s.theme}`,
     ...(ep?.suggested ? [`          on air now: suggested by a viewer (${ep.theme})`] : []),
-    `on air    ${ep ? `episode ${ep.episode}${s.onAir!.reair ? ' (again)' : ''}: ${shot}` : s.onAir ? 'standby clip' : 'not on air yet'}`,
+    ...(s.show ? [`show      ${s.show.title} (${s.show.characters.join(', ')})`] : []),
+    ...(s.previously?.length ? [`previously ${s.previously.map((e) => `#${e.episode} ${e.summary}`).join('\n          ')}`] : []),
+    `on air    ${ep ? `episode ${ep.episode}${ep.title ? ` "${ep.title}"` : ''}${s.onAir!.reair ? ' (again)' : ''}: ${shot}` : s.onAir ? 'standby clip' : 'not on air yet'}`,
     `next      ${s.next.length ? s.next.map((e) => `episode ${e.episode}`).join(', ') : 'nothing ready'}`,
     `making    ${s.producing.length ? s.producing.map((p) => `episode ${p.episode}`).join(', ') : 'nothing'}`,
     `episodes  ${s.made} made, ${s.failed} failed, ${s.aired} aired, ${s.skipped} skipped`,
@@ -94,6 +96,7 @@ async function dispatch(argv: string[]): Promise<number> {
     options: {
       theme: { type: 'string' },
       config: { type: 'string' },
+      show: { type: 'string' },
       shots: { type: 'string' },
       'target-ready': { type: 'string' },
       json: { type: 'boolean' },
@@ -122,7 +125,13 @@ async function dispatch(argv: string[]): Promise<number> {
           if (!t.ok) throw new UsageError(t.reason);
           input.theme = t.theme;
         }
-        if (values.config) input.backends = loadChannelBackends(values.config) as Partial<EpisodeBackends>;
+        if (values.config) {
+          const config = loadChannelConfig(values.config);
+          input.backends = config.backends as Partial<EpisodeBackends>;
+          if (config.show) input.show = config.show;
+        }
+        // --show beats the config's show; a stopped channel resumes with the show it had (webtv show set changes it).
+        if (values.show) input.show = loadShowFile(values.show);
         input.shots = intOption(values.shots, '--shots');
         input.targetReady = intOption(values['target-ready'], '--target-ready');
         if (values['no-broadcast']) input.broadcast = false;

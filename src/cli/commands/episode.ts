@@ -3,7 +3,7 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadChannelBackends } from '../../channels/channelConfig';
+import { loadChannelBackends, loadShowFile } from '../../channels/channelConfig';
 import { episodesDir } from '../../activities/episode/paths';
 import { readSettings } from '../../config/settings';
 import { connectClient, temporalTarget } from '../../temporal/connection';
@@ -13,7 +13,7 @@ import { episodeInputProblem, offlineBackends } from '../../shared/validation';
 import { themeRejection } from '../../shared/theme';
 import { episodeProgressQuery, episodeWorkflow, type EpisodeProgress } from '../../workflows/episode';
 
-const USAGE = 'usage: webtv episode make --theme "…" [--shots N] [--backend offline|openai] [--seed S] [--channel name] [--episode N] [--parallel K] [--config file] [--json]';
+const USAGE = 'usage: webtv episode make --theme "…" | --show show.json [--theme "…"] [--length MIN-MAX] [--shots N] [--backend offline|openai] [--seed S] [--channel name] [--episode N] [--parallel K] [--config file] [--json]';
 
 /** The next episode number this data directory has not used for `channel`. */
 export function nextEpisodeNumber(dataDir: string, channel: string): number {
@@ -30,10 +30,19 @@ export function parseEpisodeArgs(argv: string[], dataDir: string): { input: Epis
       theme: { type: 'string' }, shots: { type: 'string', default: '3' }, backend: { type: 'string', default: 'offline' },
       seed: { type: 'string' }, channel: { type: 'string', default: 'cli' }, episode: { type: 'string' },
       parallel: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false },
+      show: { type: 'string' }, length: { type: 'string' },
     },
   });
   if (positionals[0] !== 'make' || positionals.length !== 1) throw new Error(`expected "episode make"\n${USAGE}`);
-  if (values.theme === undefined) throw new Error(`--theme is required\n${USAGE}`);
+  if (values.theme === undefined && values.show === undefined) throw new Error(`--theme or --show is required\n${USAGE}`);
+  // A directed episode: the show's premise is its theme unless one is given (moderated either way).
+  const show = values.show === undefined ? undefined : loadShowFile(values.show);
+  let lengthSec: EpisodeInput['lengthSec'];
+  if (values.length !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(values.length);
+    if (!m) throw new Error(`--length must be MIN-MAX in seconds, e.g. 30-45, got "${values.length}"`);
+    lengthSec = { min: Number(m[1]), max: Number(m[2]) };
+  }
   if (values.backend !== 'offline' && values.backend !== 'openai') throw new Error(`--backend must be "offline" or "openai", got "${values.backend}"`);
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
@@ -47,7 +56,9 @@ export function parseEpisodeArgs(argv: string[], dataDir: string): { input: Epis
   const input: EpisodeInput = {
     channel,
     episode: int('episode', values.episode) ?? nextEpisodeNumber(dataDir, channel),
-    theme: values.theme,
+    theme: values.theme ?? show!.premise,
+    ...(show ? { show, storySoFar: [] } : {}),
+    ...(lengthSec ? { lengthSec } : {}),
     shots: int('shots', values.shots)!,
     seed: int('seed', values.seed) ?? Math.floor(Math.random() * 2 ** 31),
     backends,

@@ -104,6 +104,15 @@
     const ep = status.onAir && status.onAir.episode;
     text($('prompt'), shot ? shot.prompt : `Standby — ${status.waitingFor || 'the first episode is being made'}`);
     text($('onair-meta'), ep ? `episode ${ep.episode}${status.onAir.reair ? ' (again)' : ''}` : '');
+    text($('show-title'), status.show ? status.show.title : '');
+    text($('episode-title'), ep && ep.title ? ep.title : '');
+    const previously = status.previously || [];
+    $('previously-box').hidden = previously.length === 0;
+    $('previously').replaceChildren(...previously.map((e) => {
+      const li = document.createElement('li');
+      li.textContent = `${e.title}: ${e.summary}`;
+      return li;
+    }));
     text($('behind'), status.fallingBehind ? 'Making new episodes is slower than air right now: recent episodes play again.' : '');
     const next = $('next');
     next.replaceChildren(...status.next.slice(0, 5).map((e) => {

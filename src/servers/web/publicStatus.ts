@@ -1,5 +1,5 @@
 // What an anonymous viewer gets from /api/status: exactly what the page shows (theme, counts, what is on
-// air and next with their prompts, viewers, "Coming up", what the standby waits for). Never file paths,
+// air and next with their prompts and titles, the show and "Previously:", viewers, "Coming up", what the standby waits for). Never file paths,
 // store keys, hashes, hosts, task queues or raw error texts: those stay behind the control token.
 import type { ChannelStatus, EpisodeRef } from '../../shared/channel';
 
@@ -9,6 +9,8 @@ const episodeView = (e: EpisodeRef) => ({
   durationSec: e.durationSec,
   suggested: !!e.suggested,
   shots: e.shots.map((s) => ({ prompt: s.prompt, durationSec: s.durationSec })),
+  // A directed episode's title (moderated with its screenplay).
+  ...(e.title ? { title: e.title } : {}),
 });
 
 export function publicStatus<Extra extends object>(s: ChannelStatus, extra: Extra) {
@@ -22,6 +24,9 @@ export function publicStatus<Extra extends object>(s: ChannelStatus, extra: Extr
     audience: s.audience,
     onAir: s.onAir ? { since: s.onAir.since, reair: s.onAir.reair, episode: s.onAir.episode ? episodeView(s.onAir.episode) : null } : null,
     next: s.next.map(episodeView),
+    // A show's title, and "Previously:": the summaries of the written episodes before the one on air.
+    show: s.show ? { title: s.show.title } : null,
+    previously: (s.previously ?? []).map((e) => ({ episode: e.episode, title: e.title, summary: e.summary })),
     ...extra,
   };
 }
