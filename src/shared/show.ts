@@ -21,7 +21,7 @@ export const NARRATOR = 'NARRATOR';
 const text = (what: string, max: number, min = 1) => z.string({ error: `${what} must be a string` })
   .trim()
   .min(min, min === 1 ? `${what} is empty` : `${what} is shorter than ${min} characters`)
-  .max(max, `${what} is longer than ${max} characters`)
+  .max(max, { error: (iss) => `${what} is ${String(iss.input ?? '').length} characters long; keep it to ${max} or fewer` })
   // Control characters other than newline and tab hide what a text says (see shared/validation.ts).
   .refine((s) => !/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.test(s), `${what} contains a control character; use printable text only`);
 
