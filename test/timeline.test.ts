@@ -1,0 +1,53 @@
+// The directed timeline (src/shared/timeline.ts): voices set the shots' lengths, a line is never cut, and
+// the music is made in windows MusicGen can make.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planEpisode, musicSegmentSec, LINE_TAIL_SEC, MUSIC_WINDOW_SEC, MUSIC_CROSSFADE_SEC } from '../src/shared/timeline';
+import type { Screenplay } from '../src/shared/show';
+import { BROADCAST } from '../src/shared/types';
+
+const shot = (seconds: number) => ({ prompt: 'a white llama in a green hoodie at a desk', camera: 'static', characters: ['Lorenzo'], seconds });
+const sp = (scenes: number[][], lines: Screenplay['lines'] = [], cues: Screenplay['cues'] = []): Screenplay => ({
+  title: 't', summary: 's', scenes: scenes.map((shots, i) => ({ mood: `mood ${i}`, shots: shots.map(shot) })), lines, cues,
+});
+
+test('shots keep their written length in whole frames when no line needs more', () => {
+  const plan = planEpisode(sp([[3, 2.5], [4, 2]]), []);
+  assert.deepEqual(plan.shots.map((s) => s.seconds), [3, 2.5, 4, 2]);
+  assert.deepEqual(plan.shots.map((s) => s.start), [0, 3, 5.5, 9.5]);
+  assert.equal(plan.totalSec, 11.5);
+  for (const s of plan.shots) assert.ok(Number.isInteger(Math.round(s.seconds * BROADCAST.fps * 1000) / 1000), 'whole frames');
+});
+
+test('a line longer than its shot stretches that shot; lines never overlap and are never cut', () => {
+  const lines = [
+    { speaker: 'Lorenzo', text: 'one', shot: 1 },
+    { speaker: 'NARRATOR', text: 'two', shot: 1 },
+    { speaker: 'Lorenzo', text: 'three', shot: 3 },
+  ];
+  const plan = planEpisode(sp([[2, 3], [3, 3]], lines), [2.2, 3.1, 1.0]);
+  const [a, b, c] = plan.lines;
+  assert.ok(b.start >= a.end, 'in order, no overlap');
+  const first = plan.shots[0];
+  assert.ok(first.seconds > 2, 'stretched past its written 2 s');
+  assert.ok(b.end + LINE_TAIL_SEC <= first.start + first.seconds + 1e-9, 'the line ends inside its shot');
+  assert.ok(Math.abs(first.seconds * BROADCAST.fps - Math.round(first.seconds * BROADCAST.fps)) < 1e-6, 'whole frames');
+  assert.equal(plan.shots[2].seconds, 3, 'a short line in a long shot changes nothing');
+  assert.ok(c.start >= plan.shots[2].start && c.end <= plan.shots[2].start + 3);
+  assert.ok(Math.abs(a.end - a.start - 2.2) < 1e-3 && Math.abs(b.end - b.start - 3.1) < 1e-3, 'each line lasts its voice');
+});
+
+test('cues sit in their shot at their offset; music is made in windows of at most 30 s with crossfades', () => {
+  const plan = planEpisode(sp([[4, 4, 4, 4, 4, 4, 4, 4, 4, 4], [3, 3]], [], [
+    { text: 'rain', kind: 'rain', shot: 2, offsetSec: 1.5 },
+    { text: 'door', kind: 'door', shot: 12, offsetSec: 10 },
+  ]), []);
+  assert.equal(plan.cues[0].at, 4 + 1.5);
+  assert.ok(plan.cues[1].at < plan.totalSec && plan.cues[1].at >= plan.shots[11].start, 'an offset past its shot is held inside it');
+  assert.ok(plan.cues[1].at + plan.cues[1].seconds <= plan.totalSec + 1e-9);
+  const scene0 = plan.music.filter((m) => m.scene === 0);
+  assert.equal(scene0.length, 2, 'a 40-s scene is two music windows');
+  for (let i = 0; i < plan.music.length; i++) assert.ok(musicSegmentSec(plan, i) <= MUSIC_WINDOW_SEC);
+  assert.equal(musicSegmentSec(plan, 0), plan.music[0].end - plan.music[0].start + MUSIC_CROSSFADE_SEC, 'overlaps the next by the crossfade');
+  assert.equal(plan.music.at(-1)!.end, plan.totalSec);
+});
