@@ -43,7 +43,7 @@ export const BEATS: Record<Beat, BeatText> = {
     lines: {
       narrator: ['Today: {thing}.', 'And then: {thing}.', 'Nobody saw it coming: {thing}.'],
       lead: ['Look at this. {Thing}.', '{B}, come here. You need to see this.', 'Wait. What is this?'],
-      partner: ['Where did that come from?', 'That was not here yesterday.', 'Careful, {A}. Do not touch it.'],
+      partner: ['Where did that come from?', 'That was not here yesterday.', 'Careful, {A}. Do not touch it.', 'Wait. {Thing}? Here?'],
       alone: ['Well. {Thing}. That is new.', 'Wait. What is this?', 'Nobody is going to believe this.'],
     },
     summary: [],

@@ -106,9 +106,9 @@ function planLengths(rng: Rng, lengthSec: { min: number; max: number }): number[
 }
 
 const SOUNDS: { kind: Exclude<SfxKind, 'other'>; words: RegExp; texts: string[] }[] = [
-  { kind: 'rain', words: /\b(rain\w*|drizzl\w*|storm\w*|monsoon|wet)\b/i, texts: ['steady rain falling on the ground', 'rain pattering on a window', 'heavy rain on a roof'] },
-  { kind: 'thunder', words: /\b(thunder\w*|storm\w*|lightning)\b/i, texts: ['distant thunder rolling', 'a sharp crack of thunder'] },
-  { kind: 'wind', words: /\b(wind\w*|breez\w*|gust\w*|cliff\w*|moor\w*|mountain\w*|desert\w*|storm\w*|rooftop\w*)\b/i, texts: ['wind gusting outside', 'a soft breeze whistling'] },
+  { kind: 'rain', words: /\b(rain\w*|drizzl\w*|\w*storm\w*|monsoon|wet)\b/i, texts: ['steady rain falling on the ground', 'rain pattering on a window', 'heavy rain on a roof'] },
+  { kind: 'thunder', words: /\b(thunder\w*|\w*storm\w*|lightning)\b/i, texts: ['distant thunder rolling', 'a sharp crack of thunder'] },
+  { kind: 'wind', words: /\b(wind\w*|breez\w*|gust\w*|cliff\w*|moor\w*|mountain\w*|desert\w*|\w*storm\w*|rooftop\w*)\b/i, texts: ['wind gusting outside', 'a soft breeze whistling'] },
   { kind: 'water', words: /\b(seas?|ocean\w*|harbou?r\w*|river\w*|lake\w*|beach\w*|coast\w*|port|boats?|ships?|docks?|water\w*|fountain\w*|canal\w*|pool|waves?)\b/i, texts: ['water lapping gently', 'waves washing against stone'] },
   { kind: 'crowd', words: /\b(crowd\w*|market\w*|city|cities|streets?|cafes?|café\w*|bars?|stations?|festival\w*|party|school\w*|stadium\w*|square|busy|restaurant\w*)\b/i, texts: ['the murmur of a crowd nearby', 'people chatting in the background'] },
   { kind: 'footsteps', words: /\b(corridor\w*|hall\w*|stair\w*|streets?|paths?|forest\w*|alley\w*|floors?|roads?|office\w*|museum\w*|library|librar\w*)\b/i, texts: ['footsteps approaching on a hard floor', 'slow footsteps walking away'] },
@@ -160,6 +160,8 @@ export function writeOfflineScreenplay(req: ScreenplayRequest): Screenplay {
   const scenes: Screenplay['scenes'] = [];
   const lines: Screenplay['lines'] = [];
   const cues: Screenplay['cues'] = [];
+  const spoken = new Map<string, number>();
+  let themeSaid = false;
   let shotNumber = 0;
 
   lengths.forEach((seconds, s) => {
@@ -196,9 +198,14 @@ export function writeOfflineScreenplay(req: ScreenplayRequest): Screenplay {
     let lastSpeaker = '';
     for (const j of slots) {
       const inShot = castOf(j);
-      const speaker = inShot.length === 0 ? undefined : inShot.length === 1 ? inShot[0] : inShot.find((c) => c.name !== lastSpeaker)!;
+      // Of two in a shot, the one who has said less speaks: every episode of a show with two or more has a dialogue.
+      const said = (c: ShowCharacter) => spoken.get(c.name) ?? 0;
+      const speaker = inShot.length === 0 ? undefined
+        : inShot.reduce((a, b) => (said(b) < said(a) || (said(b) === said(a) && a.name === lastSpeaker) ? b : a));
       const role = !speaker ? 'narrator' : speaker === lead ? (partner ? 'lead' : 'alone') : 'partner';
-      let template = deal(beat.lines[role]);
+      // With a theme, the discovery says it out loud once.
+      const pool = theme && !themeSaid && beats[s] === 'discover' ? beat.lines[role].filter((t) => /\{thing\}/i.test(t)) : [];
+      let template = pool.length ? deal(pool) : deal(beat.lines[role]);
       if (role === 'narrator' && s === 0 && j === 0 && last) template = pick(rng, PREVIOUSLY);
       const text = template
         .replaceAll('{previous}', bare(last?.summary ?? ''))
@@ -207,7 +214,9 @@ export function writeOfflineScreenplay(req: ScreenplayRequest): Screenplay {
         .replaceAll('{place}', place);
       const roomSec = seconds.slice(j).reduce((a, x) => a + x, 0);
       lines.push({ speaker: speaker?.name ?? NARRATOR, text: clip(firstWords(text, maxLineWords(roomSec)), SCREENPLAY_LIMITS.line), shot: first + j });
+      themeSaid ||= /\{thing\}/i.test(template);
       lastSpeaker = speaker?.name ?? NARRATOR;
+      if (speaker) spoken.set(speaker.name, said(speaker) + 1);
     }
 
     const j = between(rng, 0, shots.length - 1);
