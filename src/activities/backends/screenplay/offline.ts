@@ -207,11 +207,9 @@ export function writeOfflineScreenplay(req: ScreenplayRequest): Screenplay {
       const pool = theme && !themeSaid && beats[s] === 'discover' ? beat.lines[role].filter((t) => /\{thing\}/i.test(t)) : [];
       let template = pool.length ? deal(pool) : deal(beat.lines[role]);
       if (role === 'narrator' && s === 0 && j === 0 && last) template = pick(rng, PREVIOUSLY);
-      const text = template
-        .replaceAll('{previous}', bare(last?.summary ?? ''))
-        .replaceAll('{A}', lead.name).replaceAll('{B}', partner?.name ?? '')
-        .replaceAll('{thing}', thing).replaceAll('{Thing}', capital(thing))
-        .replaceAll('{place}', place);
+      // One pass, so a placeholder-like text inside a summary or theme stays as written.
+      const values: Record<string, string> = { A: lead.name, B: partner?.name ?? '', thing, Thing: capital(thing), place, previous: bare(last?.summary ?? '') };
+      const text = template.replace(/\{(A|B|thing|Thing|place|previous)\}/g, (_, key: string) => values[key]);
       const roomSec = seconds.slice(j).reduce((a, x) => a + x, 0);
       lines.push({ speaker: speaker?.name ?? NARRATOR, text: clip(firstWords(text, maxLineWords(roomSec)), SCREENPLAY_LIMITS.line), shot: first + j });
       themeSaid ||= /\{thing\}/i.test(template);
