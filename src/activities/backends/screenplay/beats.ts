@@ -2,6 +2,7 @@
 // says (lines). Lines are short on purpose: a scene's last shot may have only 2 s of room, which is 8 words
 // at the rules' speaking rate (see rules.ts), so no template line is longer than 8 words.
 // Placeholders: {A} the lead, {B} the scene's partner, {thing} / {Thing} what the episode turns on, {place}.
+// Who speaks next is decided by who is in the shot, so no line may depend on the one before it.
 
 export type Beat = 'open' | 'discover' | 'complicate' | 'turn' | 'resolve';
 
@@ -67,7 +68,7 @@ export const BEATS: Record<Beat, BeatText> = {
     lines: {
       narrator: ['Then, all at once, it made sense.', 'Everything changed in a heartbeat.'],
       lead: ['Wait. I think I understand now.', '{B}, it was never about us.', 'Of course. It was here all along.'],
-      partner: ['Then tell me, quickly!', 'You are right. Come on!', 'I see it too.'],
+      partner: ['Tell me what you see, {A}!', 'Come on, there is no time!', 'I see it too now.'],
       alone: ['Of course. It was here all along.', 'Wait. I understand now.', 'Oh. Oh, that is clever.'],
     },
     summary: ['a secret comes out', 'the answer arrives all at once'],
@@ -79,7 +80,7 @@ export const BEATS: Record<Beat, BeatText> = {
     lines: {
       narrator: ['And so the day ended, quietly.', 'For now, all was well.', 'To be continued.'],
       lead: ['Same time tomorrow, {B}?', 'I am glad you were here.', 'That is enough adventure for one day.'],
-      partner: ['Would not miss it, {A}.', 'Me too. Mostly.', 'Next time, we ask first.'],
+      partner: ['I would not have missed this, {A}.', 'Not bad for one day, {A}.', 'Next time, we ask first.'],
       alone: ['That is enough adventure for one day.', 'Well. Tomorrow, then.', 'Not bad. Not bad at all.'],
     },
     summary: ['the day ends in quiet laughter', 'a new friendship begins', 'the answer waits for another day', 'everything changes a little'],
