@@ -92,7 +92,7 @@ export interface RewriteAsk {
 }
 
 /** Temporal owns retries (visible in history), so the client makes exactly one request per call. */
-function writerClient(settings: OpenAISettings): OpenAI {
+export function writerClient(settings: OpenAISettings): OpenAI {
   return new OpenAI({ apiKey: settings.apiKey ?? 'not-needed', baseURL: settings.baseURL, maxRetries: 0, timeout: 120_000 });
 }
 
@@ -146,21 +146,22 @@ export async function rewriteOpenAIShotPrompt(settings: OpenAISettings, ask: Rew
   throw ApplicationFailure.nonRetryable(`the shot-list model (${settings.model}) gave no usable rewrite in ${MAX_TRIES} tries; last problem: ${problem}`, 'InvalidShotList');
 }
 
-function classifyOpenAIError(err: unknown, settings: OpenAISettings): Error {
+/** A failed request as Temporal should see it: 429 retried after the server's delay, 4xx final, the rest retried. */
+export function classifyOpenAIError(err: unknown, settings: OpenAISettings, who = 'the shot-list model'): Error {
   if (err instanceof OpenAI.APIError) {
     const where = settings.baseURL ?? 'api.openai.com';
     if (err.status === 429) {
       return ApplicationFailure.create({
-        message: `the shot-list model at ${where} is rate-limited (429): ${err.message}`,
+        message: `${who} at ${where} is rate-limited (429): ${err.message}`,
         type: 'RateLimited',
         nextRetryDelay: retryAfterMs(err.headers) ?? undefined,
       });
     }
     if (err.status === 401 || err.status === 403) {
-      return ApplicationFailure.nonRetryable(`the shot-list model at ${where} refused our key (${err.status}): set OPENAI_API_KEY to a valid key`, 'Unauthorized');
+      return ApplicationFailure.nonRetryable(`${who} at ${where} refused our key (${err.status}): set OPENAI_API_KEY to a valid key`, 'Unauthorized');
     }
     if (err.status === 404 || err.status === 400) {
-      return ApplicationFailure.nonRetryable(`the shot-list model at ${where} rejected the request (${err.status}): ${err.message}. Check OPENAI_MODEL=${settings.model} and OPENAI_BASE_URL`, 'BadRequest');
+      return ApplicationFailure.nonRetryable(`${who} at ${where} rejected the request (${err.status}): ${err.message}. Check OPENAI_MODEL=${settings.model} and OPENAI_BASE_URL`, 'BadRequest');
     }
   }
   return err instanceof Error ? err : new Error(String(err));
