@@ -133,6 +133,9 @@ export const screenplaySchema = z.strictObject({
 
 export type Screenplay = z.infer<typeof screenplaySchema>;
 
+/** A directed episode's written length, unless the channel or `episode make --length` says otherwise. */
+export const DEFAULT_DIRECTED_SEC = { min: 30, max: 45 } as const;
+
 /** A channel's memory of its show: one line per written episode, in episode order (the last STORY_KEPT). */
 export interface StoryEntry { episode: number; title: string; summary: string }
 export const STORY_KEPT = 12;

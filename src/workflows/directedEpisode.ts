@@ -8,7 +8,7 @@ import type { Activities } from '../activities/index';
 import type { VoicedLine, WrittenScreenplay } from '../activities/episode/directed';
 import type { BackendSpec, DirectedManifest, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, SoundCapability, StepRecord } from '../shared/types';
 import { BROADCAST } from '../shared/types';
-import { NARRATOR, characterIndex, voiceSeed, type Screenplay, type Show } from '../shared/show';
+import { DEFAULT_DIRECTED_SEC, NARRATOR, characterIndex, voiceSeed, type Screenplay, type Show } from '../shared/show';
 import { musicSegmentSec, planEpisode, type EpisodePlan } from '../shared/timeline';
 import { episodeMuxingSignal, episodeWrittenSignal } from '../shared/channelMessages';
 import { failureMessage } from '../shared/failureMessage';
@@ -17,8 +17,6 @@ import type { EpisodeProgress } from './episode';
 
 /** patched() id: an episode with a show is directed (histories from before shows had none). */
 export const DIRECTED_PATCH = 'directed-episode-v1';
-/** A directed episode's length, unless the channel says otherwise. */
-export const DEFAULT_DIRECTED_SEC = { min: 30, max: 45 } as const;
 /** Lines voiced at once: a voice is quick next to a shot, and a remote voice model is one GPU. */
 const VOICES_AT_ONCE = 4;
 

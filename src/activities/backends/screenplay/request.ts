@@ -14,4 +14,4 @@ export interface ScreenplayRequest {
   episode: number;
 }
 
-export const DEFAULT_DIRECTED_SEC = { min: 30, max: 45 } as const;
+export { DEFAULT_DIRECTED_SEC } from '../../../shared/show';

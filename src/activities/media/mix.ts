@@ -1,0 +1,1 @@
+export async function mixEpisodeAudio(..._: unknown[]): Promise<void> { throw new Error('stub'); }
