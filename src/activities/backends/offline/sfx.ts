@@ -10,15 +10,18 @@ import { BROADCAST } from '../../../shared/types';
 import { RENDER_NICENESS, runFfmpeg, type ProbeResult } from '../../media/ffmpeg';
 import { hashOf } from '../../media/hashOf';
 
-const RATE = BROADCAST.audioRate;
+const RATE: number = BROADCAST.audioRate;
 /** The onset's fade: long enough to spare a click, short enough that the sound starts at its cue. */
 const FADE_IN_SEC = 0.005;
 const FADE_OUT_SEC = 0.04;
 
 /** An aevalsrc expression as a filter argument: quoted, its commas escaped (as music.ts writes them). */
 const expr = (e: string) => `'${e.replace(/,/g, '\\,')}'`;
-/** A mono expression source; the envelopes and tones are below 3 kHz at most, so half rate, resampled. */
-const evalsrc = (e: string, rate = RATE) => `aevalsrc=exprs=${expr(e)}:s=${rate}${rate === RATE ? '' : `,aresample=${RATE}`}`;
+/**
+ * A mono expression source, evaluated per sample: slow envelopes at a low rate (2–8 kHz), resampled, cost
+ * a fraction of a broadcast-rate evaluation.
+ */
+const evalsrc = (e: string, rate: number = RATE) => `aevalsrc=exprs=${expr(e)}:s=${rate}${rate === RATE ? '' : `,aresample=${RATE}`}`;
 const noise = (color: 'white' | 'pink' | 'brown', seed: number, amplitude = 1) => `anoisesrc=r=${RATE}:c=${color}:seed=${seed}:a=${amplitude}`;
 
 /** Numbers drawn from the request: seeds for the noise, phases and rates for the envelopes. */
