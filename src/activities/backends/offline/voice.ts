@@ -11,8 +11,8 @@ import { launch } from '../../media/launcher';
 import { RENDER_NICENESS, runFfmpeg, type ProbeResult } from '../../media/ffmpeg';
 import { hashOf } from '../../media/hashOf';
 
-/** The base voice when the show names none: espeak-ng's American English. */
-export const DEFAULT_ESPEAK_VOICE = 'en-us';
+/** The base voice (its file) when the show names none: espeak-ng's American English. */
+export const DEFAULT_ESPEAK_VOICE = 'gmw/en-US';
 export const INSTALL_ESPEAK = 'apt-get install espeak-ng (Debian/Ubuntu), brew install espeak-ng (macOS)';
 
 export interface EspeakVoice {
@@ -48,26 +48,34 @@ export function espeakVoiceFor(character: number): EspeakVoice {
   return { variant: base.variant, pitch: (base.pitch + 37 * round) % 100, speed: 140 + ((base.speed - 140 + 23 * round) % 75) };
 }
 
-/** What this machine's espeak-ng speaks: voice names (lower case) → the name to pass, and variants the same way. */
+/**
+ * What this machine's espeak-ng speaks: names a show may give (lower case) → the voice file to pass, and
+ * variants the same way. The file, not the language code: espeak-ng 1.51 drops the variant, without a
+ * word, from a language code that is not its file's name ("en-gb+f3", "fr-fr+f3" speak as "en-gb", "fr-fr";
+ * "gmw/en+f3" does not), and every one of its 131 files takes one.
+ */
 export interface EspeakCatalog { voices: Map<string, string>; variants: Map<string, string> }
 
 /** A row of `espeak-ng --voices`: " 5  en-us  --/M  English_(America)  gmw/en-US  (en 3)". */
-function catalogRows(listing: string): { language: string; file: string; others: string[] }[] {
+function catalogRows(listing: string): { language: string; file: string; others: { name: string; priority: number }[] }[] {
   const rows = [];
   for (const line of listing.split('\n').slice(1)) {
     const m = /^\s*\d+\s+(\S+)\s+\S+\s+\S+\s+(\S+)(.*)$/.exec(line);
-    if (m) rows.push({ language: m[1], file: m[2], others: [...m[3].matchAll(/\((\S+) \d+\)/g)].map((o) => o[1]) });
+    if (m) rows.push({ language: m[1], file: m[2], others: [...m[3].matchAll(/\((\S+) (\d+)\)/g)].map((o) => ({ name: o[1], priority: Number(o[2]) })) });
   }
   return rows;
 }
 
 export function parseEspeakCatalog(voicesListing: string, variantsListing: string): EspeakCatalog {
+  const rows = catalogRows(voicesListing);
   const voices = new Map<string, string>();
-  for (const row of catalogRows(voicesListing)) {
-    for (const name of [row.language, row.file, path.posix.basename(row.file)]) voices.set(name.toLowerCase(), row.language);
+  for (const row of rows) {
+    for (const name of [row.language, row.file, path.posix.basename(row.file)]) voices.set(name.toLowerCase(), row.file);
   }
-  // "en" is not a row of its own: it is en-gb's (and en-us's) other language name, which espeak also takes.
-  for (const row of catalogRows(voicesListing)) for (const other of row.others) if (!voices.has(other.toLowerCase())) voices.set(other.toLowerCase(), other);
+  // A name that is only another row's alternative ("en": en-gb's at priority 2, en-us's at 3) goes to the
+  // file espeak-ng prefers for it, the lowest priority number.
+  const alternatives = rows.flatMap((row) => row.others.map((o) => ({ ...o, file: row.file }))).sort((a, b) => a.priority - b.priority);
+  for (const o of alternatives) if (!voices.has(o.name.toLowerCase())) voices.set(o.name.toLowerCase(), o.file);
   const variants = new Map<string, string>();
   for (const row of catalogRows(variantsListing)) {
     // espeak looks the variant up by its file name, case and all ("+Alicia", not "+alicia").
@@ -99,19 +107,24 @@ function espeakFailed(what: string, r: { exitCode: number | null; signal: string
   return `${what} failed (exit ${r.exitCode ?? r.signal}): ${r.error ?? r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
 }
 
+/** What espeak-ng is told for one line: `-v`, `-p`, `-s`. */
+export interface EspeakArgs { voice: string; pitch: number; speed: number }
+
 /**
- * The `-v` argument for a request: the show's voice ("de", "en-us", "en+f3") when it names one, else the
- * default language, with the character's variant unless the show's name carries its own. Throws
+ * The voice for a request: the show's voice ("de", "en-us", "en+f3") when it names one, else the default
+ * language, with the character's variant unless the show's name carries its own; the character's pitch
+ * and pace. A variant the show chose keeps its register: the character's pitch is narrowed to 35–65
+ * around espeak's 50 (at the table's 5, "en+f3" spoke at 68 Hz, lower than most men). Throws
  * UNKNOWN_VOICE (non-retryable) for a language or variant this espeak-ng does not have; espeak-ng itself
  * would speak an unknown variant in its plain voice without a word.
  */
-export function espeakVoiceArg(cat: EspeakCatalog, voice: string | undefined, character: number): string {
-  const own = espeakVoiceFor(character).variant;
+export function espeakArgsFor(cat: EspeakCatalog, voice: string | undefined, character: number): EspeakArgs {
+  const own = espeakVoiceFor(character);
   const named = voice?.trim();
-  if (!named) return `${DEFAULT_ESPEAK_VOICE}+${own}`;
+  if (!named) return { voice: `${DEFAULT_ESPEAK_VOICE}+${own.variant}`, pitch: own.pitch, speed: own.speed };
   const [base, variant, ...rest] = named.split('+');
   const lang = base ? cat.voices.get(base.toLowerCase()) : DEFAULT_ESPEAK_VOICE;
-  const v = variant === undefined ? own : cat.variants.get(variant.toLowerCase());
+  const v = variant === undefined ? own.variant : cat.variants.get(variant.toLowerCase());
   if (!lang || !v || rest.length) {
     const known = ['en', 'en-us', 'en-gb', 'de', 'fr', 'es'].filter((k) => cat.voices.has(k)).join(', ');
     const what = rest.length ? 'takes one variant at most' : !lang ? `has no voice "${base}"` : `has no variant "+${variant}"`;
@@ -120,13 +133,13 @@ export function espeakVoiceArg(cat: EspeakCatalog, voice: string | undefined, ch
       UNKNOWN_VOICE,
     );
   }
-  return `${lang}+${v}`;
+  const pitch = variant === undefined ? own.pitch : 35 + Math.round((own.pitch * 30) / 99);
+  return { voice: `${lang}+${v}`, pitch, speed: own.speed };
 }
 
 /** The line as a 44.1-kHz stereo WAV at `req.outPath` (espeak-ng speaks 22.05-kHz mono; ffmpeg resamples it). */
 export async function speakOffline(_spec: BackendSpec, req: VoiceRequest, ctx: BackendContext): Promise<Written> {
-  const voiceArg = espeakVoiceArg(await espeakCatalog(ctx.signal), req.voice, req.character);
-  const { pitch, speed } = espeakVoiceFor(req.character);
+  const { voice, pitch, speed } = espeakArgsFor(await espeakCatalog(ctx.signal), req.voice, req.character);
   // The text goes in a file (-f), never an argument: a line starting with "-", quotes, newlines and any
   // Unicode reach espeak-ng as they are. -b 1: the file is UTF-8.
   const name = hashOf(req.text, req.character, req.voice ?? '').toString('hex').slice(0, 16);
@@ -134,8 +147,8 @@ export async function speakOffline(_spec: BackendSpec, req: VoiceRequest, ctx: B
   const spoken = path.join(ctx.scratchDir, `line-${name}.espeak.wav`);
   fs.writeFileSync(textFile, req.text);
   try {
-    ctx.heartbeat({ stage: 'voice', step: 'espeak-ng', voice: voiceArg });
-    const r = await launch('espeak-ng', ['-v', voiceArg, '-p', String(pitch), '-s', String(speed), '-b', '1', '-f', textFile, '-w', spoken], {
+    ctx.heartbeat({ stage: 'voice', step: 'espeak-ng', voice, pitch, speed });
+    const r = await launch('espeak-ng', ['-v', voice, '-p', String(pitch), '-s', String(speed), '-b', '1', '-f', textFile, '-w', spoken], {
       signal: ctx.signal,
       niceness: RENDER_NICENESS,
     });
