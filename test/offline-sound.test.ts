@@ -111,12 +111,14 @@ describe('offline voice (espeak-ng, not a model)', () => {
     }
   });
 
-  it('gives two characters measurably different voices: an octave apart in pitch, and a different pace for the same line', async () => {
+  it('gives two characters measurably different voices: an octave apart in pitch, and a different pace for the same line, each the same every time', async () => {
     const [high, low] = [await voiceOf(1), await voiceOf(2)];
     // Character 1 is a female variant near 200 Hz, character 2 a deep male one near 75 Hz.
     assert.ok(high.f0 / low.f0 > 2, `F0 ${high.f0.toFixed(1)} vs ${low.f0.toFixed(1)} Hz`);
     // Character 2 speaks at 145 words a minute, character 1 at 170: the same line takes longer.
     assert.ok(low.probed.durationSec / high.probed.durationSec > 1.1, `${low.probed.durationSec} vs ${high.probed.durationSec} s`);
+    // And a character's line is the same bytes every time (a retried step writes what the first wrote).
+    assert.equal(sha((await speak({ character: 1 }, 'character-1-again')).file), sha(high.file));
   });
 
   it("speaks in the show's voice when it names one: a female variant raises a deep character's pitch (two such characters still apart), a language changes the words' sounds", async () => {

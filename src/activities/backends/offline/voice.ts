@@ -114,7 +114,8 @@ export interface EspeakArgs { voice: string; pitch: number; speed: number }
  * The voice for a request: the show's voice ("de", "en-us", "en+f3") when it names one, else the default
  * language, with the character's variant unless the show's name carries its own; the character's pitch
  * and pace. A variant the show chose keeps its register: the character's pitch is narrowed to 35–65
- * around espeak's 50 (at the table's 5, "en+f3" spoke at 68 Hz, lower than most men). Throws
+ * around espeak's 50 (en+f3 then spans ~185–225 Hz over the characters; at the table's own pitches it
+ * went from 147 to 267 Hz, and a male variant at pitch 95 to 160 Hz). Throws
  * UNKNOWN_VOICE (non-retryable) for a language or variant this espeak-ng does not have; espeak-ng itself
  * would speak an unknown variant in its plain voice without a word.
  */
