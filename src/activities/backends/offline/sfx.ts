@@ -1,7 +1,7 @@
 // The offline sound effects: ffmpeg programs (filtered noise, envelopes, aevalsrc) that stand in for a
 // sound model when there is no GPU or no network. They are synthesised stand-ins, recognisable at best —
 // rain as a hiss with drops, a door as a thud and a latch — not a model, and never described as one.
-// Every recipe sounds from its first sample (the mix places the file at its cue), lasts exactly the
+// Every recipe sounds from its first milliseconds (the mix places the file at its cue), lasts exactly the
 // request's length, and comes out the same, byte for byte, for the same kind, text and seed.
 import type { BackendContext, SfxRequest, Written } from '../backends';
 import type { BackendSpec } from '../../../shared/types';
@@ -27,12 +27,12 @@ const noise = (color: 'white' | 'pink' | 'brown', seed: number, amplitude = 1) =
 /** Numbers drawn from the request: seeds for the noise, phases and rates for the envelopes. */
 class Draw {
   private i = 0;
-  constructor(private readonly h: Buffer) {}
-  /** A noise seed (anoisesrc takes 0..2^32-1). */
+  private block: Buffer = Buffer.alloc(0);
+  constructor(private readonly key: string) {}
+  /** A noise seed (anoisesrc takes 0..2^32-1): the next 32 bits of sha256(key, 0), sha256(key, 1), … */
   seed(): number {
-    const v = this.h.readUInt32BE((this.i * 4) % 28);
-    this.i++;
-    return v;
+    if (this.i % 8 === 0) this.block = hashOf(this.key, this.i / 8);
+    return this.block.readUInt32BE((this.i++ % 8) * 4);
   }
   /** A number in [lo, hi), to 3 decimals. */
   in(lo: number, hi: number): number {
@@ -154,7 +154,7 @@ export async function synthesiseOfflineSfx(_spec: BackendSpec, req: SfxRequest, 
   const samples = Math.round(sec * RATE);
   const recipe = RECIPES[req.kind] ?? RECIPES.other;
   const graph = [
-    recipe(new Draw(hashOf('sfx', req.kind, req.text, req.seed)), sec),
+    recipe(new Draw(hashOf('sfx', req.kind, req.text, req.seed).toString('hex')), sec),
     `[m]atrim=end_sample=${samples},afade=t=in:d=${FADE_IN_SEC},afade=t=out:st=${Math.max(0, samples / RATE - FADE_OUT_SEC).toFixed(6)}:d=${FADE_OUT_SEC},pan=stereo|c0=c0|c1=c0[out]`,
   ].join(';');
   const { outSec } = await runFfmpeg(
