@@ -1,5 +1,6 @@
 // Preflight: what `npm start`, `webtv dev` and `webtv worker` check before anything claims to be on air
-// — ffmpeg and ffprobe with the filters and encoders the product uses, the caption font, free ports.
+// — ffmpeg and ffprobe with the filters and encoders the product uses, espeak-ng (the offline voices),
+// the caption font, free ports.
 // Each problem is one line naming the package to install or the variable to set.
 import { execa } from 'execa';
 import fs from 'node:fs';
@@ -10,10 +11,13 @@ import type { Store } from '../store/index';
 export const REQUIRED_FILTERS = [
   'drawtext', 'loudnorm', 'apad', 'atrim', 'afade', 'aresample', 'minterpolate', 'framerate', 'tpad', 'setsar', 'scale', 'fps', 'format',
   'crop', 'pad', 'hue', 'eq', 'concat', 'gradients', 'mandelbrot', 'cellauto', 'life', 'aevalsrc', 'sine', 'volume',
+  // The offline sound effects (backends/offline/sfx.ts).
+  'anoisesrc', 'amultiply', 'amix', 'bandpass', 'lowpass', 'highpass', 'tremolo', 'aecho', 'pan',
 ];
 export const REQUIRED_ENCODERS = ['libx264', 'aac'];
 
 const INSTALL_FFMPEG = 'install it: apt-get install ffmpeg (Debian/Ubuntu), brew install ffmpeg (macOS), or put a full build on PATH';
+const INSTALL_ESPEAK = 'install it: apt-get install espeak-ng (Debian/Ubuntu), brew install espeak-ng (macOS)';
 
 export interface PortNeed {
   port: number;
@@ -63,6 +67,12 @@ async function mediaProblems(): Promise<string[]> {
   }
   const probe = await run('ffprobe', ['-version']);
   if (probe.exitCode !== 0) problems.push(`ffprobe is not installed (not found on PATH): it comes with ffmpeg; ${INSTALL_FFMPEG}`);
+  const espeak = await run('espeak-ng', ['--version']);
+  if (espeak.failed && (espeak.code === 'ENOENT' || /ENOENT/.test(String(espeak.message)))) {
+    problems.push(`espeak-ng is not installed (not found on PATH): it speaks the offline voices; ${INSTALL_ESPEAK}`);
+  } else if (espeak.exitCode !== 0) {
+    problems.push(`espeak-ng does not run ("espeak-ng --version" exited ${espeak.exitCode}): ${INSTALL_ESPEAK}`);
+  }
   return problems;
 }
 

@@ -9,6 +9,8 @@ import { BROADCAST, SHOT, SHOT_SECONDS } from '../../../shared/types';
 import { RENDER_NICENESS, probe, runFfmpeg, videoSec, type FfmpegReport, type ProbeResult } from '../../media/ffmpeg';
 import { captionLines, lookFor } from './look';
 import { musicFor } from './music';
+import { speakOffline } from './voice';
+import { synthesiseOfflineSfx } from './sfx';
 import { fontFileFromEnv } from '../../../config/media';
 
 export const FONT_FILE = fontFileFromEnv();
@@ -144,4 +146,6 @@ export const offlineBackend: BackendImpl = {
   upscale: upscaleOffline,
   interpolate: interpolateOffline,
   music: composeOfflineMusic,
+  voice: speakOffline,
+  sfx: synthesiseOfflineSfx,
 };
