@@ -13,7 +13,7 @@ import { startTemporal, waitFor, type TestTemporal } from './helpers/temporal';
 import { startFakeOpenAI, type FakeOpenAI } from './helpers/openaiServer';
 import { integratedLoudness } from './helpers/media';
 import { defaultBackends } from '../src/activities/backends/registry';
-import { createDirectedActivities } from '../src/activities/episode/directed';
+import { createDirectedActivities, type WrittenScreenplay } from '../src/activities/episode/directed';
 import { writeOfflineScreenplay } from '../src/activities/backends/screenplay/offline';
 import { promptHasDescription } from '../src/activities/backends/screenplay/rules';
 import { channelWorkflowId, type ChannelInput } from '../src/shared/channel';
@@ -167,7 +167,7 @@ test('the director: a broken answer is sent back once and repaired; twice wrong,
     const acts = createDirectedActivities({ dataDir, backends: defaultBackends(), openai: { model: 'test-director', apiKey: 'test-key', baseURL: server.baseURL } });
     const env = new MockActivityEnvironment();
     const req = { channel: 'dir', episode: 2, show, storySoFar: [{ episode: 1, title: 'Night One', summary: 'Lorenzo ships a demo and Pixel finds a bug.' }], seed: 9, lengthSec: { min: 30, max: 45 }, writer: { kind: 'openai' as const } };
-    const repaired = await env.run(acts.writeScreenplay, req);
+    const repaired = await env.run(acts.writeScreenplay, req) as WrittenScreenplay;
     assert.equal(repaired.writer, 'openai');
     assert.equal(repaired.repaired, true);
     assert.equal(server.requests.length, 2);
@@ -175,7 +175,7 @@ test('the director: a broken answer is sent back once and repaired; twice wrong,
     assert.ok(server.requests[0].messages.some((msg) => msg.content.includes('Lorenzo ships a demo and Pixel finds a bug.')), 'the writer got the story so far');
 
     // The third and later replies break a rule: sent back once, then the offline director takes over.
-    const fallback = await env.run(acts.writeScreenplay, { ...req, episode: 3 });
+    const fallback = await env.run(acts.writeScreenplay, { ...req, episode: 3 }) as WrittenScreenplay;
     assert.equal(fallback.writer, 'offline');
     assert.match(fallback.fallback ?? '', /9 s|seconds/);
     assert.equal(server.requests.length, 4);

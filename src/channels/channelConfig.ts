@@ -1,11 +1,12 @@
 // The `backends` section of a channel's JSON config file: which backend serves each capability and,
 // for Gradio, which app/endpoint/params. Read by the CLI (channel start, episode make, spaces check); the
 // Gradio spec itself is the backend's (activities/backends/gradio/spec.ts).
-import fs from 'node:fs';
 import { z } from 'zod';
 import type { MediaCapability } from '../activities/backends/backends';
 import type { SoundCapability } from '../shared/types';
 import { issueLine, showSchema, type Show } from '../shared/show';
+import { readJsonFile } from '../config/showFile';
+export { loadShowFile } from '../config/showFile';
 import { gradioSpecSchema } from '../activities/backends/gradio/spec';
 
 export const MEDIA_CAPABILITIES: readonly MediaCapability[] = ['video', 'upscale', 'interpolate', 'music'];
@@ -55,25 +56,4 @@ export function loadChannelConfig(file: string): { backends: ChannelBackendsConf
     throw new Error(`${file}: ${where}: ${what}`);
   }
   return { backends: parsed.data.backends, ...(parsed.data.show ? { show: parsed.data.show } : {}) };
-}
-
-/** A show file (`webtv show set --file`, `episode make --show`): the show, or one line naming the field to fix. */
-export function loadShowFile(file: string): Show {
-  const r = showSchema.safeParse(readJsonFile(file, 'the show file', '--file <show.json>'));
-  if (!r.success) throw new Error(`${file}: ${issueLine(r.error.issues[0])}`);
-  return r.data;
-}
-
-function readJsonFile(file: string, what: string, flag: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; pass ${flag}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
-  }
 }

@@ -7,6 +7,7 @@ import { temporalTarget } from '../temporal/connection';
 import { extraRtmpFromEnv } from './broadcast';
 import { readSettings } from './settings';
 import { webSecretsFromEnv } from './web';
+import { loadShowFile } from './showFile';
 
 const port = (name: string, dflt: number) => z.string().optional().transform((v, ctx) => {
   if (v === undefined || v === '') return dflt;
@@ -28,6 +29,8 @@ const schema = z.object({
   WEBTV_WEB_PORT: port('WEBTV_WEB_PORT', 8080),
   WEBTV_HLS: z.string().optional(),
   WEBTV_AUDIENCE: z.string().optional(),
+  /** A show file: the channel's episodes are directed from it (docs/show.schema.json). */
+  WEBTV_SHOW: z.string().optional(),
 });
 
 export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
@@ -55,6 +58,16 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     hls: e.WEBTV_HLS === '1',
     extraRtmp: extraRtmpFromEnv(env),
     ...(controlToken ? { controlToken } : {}),
-    ...(e.WEBTV_AUDIENCE === '1' ? { channelOptions: { audience: true } } : {}),
+    ...(e.WEBTV_AUDIENCE === '1' || e.WEBTV_SHOW ? {
+      channelOptions: { ...(e.WEBTV_AUDIENCE === '1' ? { audience: true } : {}), ...(e.WEBTV_SHOW ? { show: showFromEnv(e.WEBTV_SHOW) } : {}) },
+    } : {}),
   };
+}
+
+function showFromEnv(file: string) {
+  try {
+    return loadShowFile(file);
+  } catch (err) {
+    throw new Error(`WEBTV_SHOW: ${(err as Error).message}`);
+  }
 }

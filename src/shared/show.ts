@@ -77,7 +77,7 @@ export function issueLine(issue: z.core.$ZodIssue): string {
 
 // --- The screenplay ---
 
-/** The kinds of sound effect the offline synthesiser makes; "other" is left to a model (or skipped offline). */
+/** The kinds of sound effect the offline synthesiser makes ("other": a soft whoosh offline; a model makes what the cue says). */
 export const SFX_KINDS = ['rain', 'wind', 'crowd', 'footsteps', 'door', 'thunder', 'water', 'other'] as const;
 export type SfxKind = (typeof SFX_KINDS)[number];
 

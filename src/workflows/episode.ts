@@ -2,7 +2,7 @@
 // make every shot (generate → upscale with the same prompt → interpolate, a few shots at once), compose
 // the music meanwhile, then mux. A remote backend that gives up is replaced by the offline one, on record.
 import {
-  ApplicationFailure, CancellationScope, defineQuery, getExternalWorkflowHandle, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler,
+  ApplicationFailure, CancellationScope, defineQuery, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
