@@ -9,6 +9,7 @@ const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['channels', () => import('./channels')],
   ['store', () => import('./store')],
   ['moderation', () => import('./moderation')],
+  ['directed', () => import('./directed')],
 ];
 
 const only = process.argv.slice(2);
