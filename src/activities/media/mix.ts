@@ -1,1 +1,0 @@
-export async function mixEpisodeAudio(..._: unknown[]): Promise<void> { throw new Error('stub'); }
