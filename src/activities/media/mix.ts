@@ -65,14 +65,18 @@ export function mixGraph(req: MixRequest, o: { musicStem?: boolean } = {}): { in
 
   const speech: string[] = [];
   const key: string[] = [];
+  // The speech keys the ducking only when there is music to duck.
+  const keyed = req.music.length > 0;
   req.lines.forEach((l, i) => {
     const k = input(l.path);
     const at = samples(l.start);
-    chains.push(`[${k}:a]${FORMAT},asplit=2[line${i}][key${i}]`);
+    if (keyed) {
+      chains.push(`[${k}:a]${FORMAT},asplit=2[line${i}][key${i}]`);
+      chains.push(`[key${i}]${delay(Math.max(0, at - samples(KEY_LEAD_SEC)))}[key${i}at]`);
+      key.push(`key${i}at`);
+    } else chains.push(`[${k}:a]${FORMAT}[line${i}]`);
     chains.push(`[line${i}]${delay(at)}[line${i}at]`);
-    chains.push(`[key${i}]${delay(Math.max(0, at - samples(KEY_LEAD_SEC)))}[key${i}at]`);
     speech.push(`line${i}at`);
-    key.push(`key${i}at`);
   });
 
   const music: string[] = [];
