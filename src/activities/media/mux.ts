@@ -135,14 +135,14 @@ export async function muxEpisodeFiles(episodeDir: string, req: MuxRequest, actx:
   const n = req.shots.length;
   const subtitled = (req.subtitles?.length ?? 0) > 0;
   const scratch = path.join(dir, `.subtitles.attempt-${attempt}`);
-  const graph = [
-    ...req.shots.map((_, i) => normaliseVideoFilter(`${i}:v`, shotFrames[i], `v${i}`)),
-    // Subtitles go on after the scaling, on the broadcast frame the ASS script is laid out for.
-    `${req.shots.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0${subtitled ? `[shots];[shots]${prepareSubtitles(scratch, req.subtitles!)}` : ''}[v]`,
-    `[${n}:a]${audioShape}${norm}[a]`,
-  ].join(';');
   const encoded = path.join(dir, `.episode.attempt-${attempt}.encoded.tmp.mp4`);
   try {
+    const graph = [
+      ...req.shots.map((_, i) => normaliseVideoFilter(`${i}:v`, shotFrames[i], `v${i}`)),
+      // Subtitles go on after the scaling, on the broadcast frame the ASS script is laid out for.
+      `${req.shots.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0${subtitled ? `[shots];[shots]${prepareSubtitles(scratch, req.subtitles!)}` : ''}[v]`,
+      `[${n}:a]${audioShape}${norm}[a]`,
+    ].join(';');
     await writeFileAtomic(episodePath, async (tmp) => {
       await runFfmpeg([
         ...req.shots.flatMap((s) => ['-i', path.resolve(s.interpolated)]), '-i', path.resolve(req.music.path),
