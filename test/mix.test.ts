@@ -13,7 +13,8 @@ import type { Context } from '@temporalio/activity';
 import { mixEpisodeAudio, type MixRequest } from '../src/activities/media/mix';
 import { muxEpisodeFiles, type MuxRequest } from '../src/activities/media/mux';
 import { probe } from '../src/activities/media/ffmpeg';
-import { vttTime, type SubtitleLine } from '../src/activities/media/subtitles';
+import { SUBTITLE_STYLE, assSubtitles, fontFamily, vttTime, type SubtitleLine } from '../src/activities/media/subtitles';
+import { fontFileFromEnv } from '../src/config/media';
 import { airFormatProblems } from '../src/activities/broadcast/airFormat';
 import { MUSIC_CROSSFADE_SEC } from '../src/shared/timeline';
 import { BROADCAST, type DirectedManifest, type EpisodeManifest } from '../src/shared/types';
@@ -292,5 +293,25 @@ describe('the mix and the subtitled mux of a directed episode (espeak-ng voices,
     const held = meanDiff(await lumaAt(manifest.episodePath, 17.5), await lumaAt(manifest.episodePath, 19.5), { x0: 0, x1: BROADCAST.width, y0: 0, y1: BROADCAST.height });
     const moving = meanDiff(await lumaAt(manifest.episodePath, 12.5), await lumaAt(manifest.episodePath, 14.5), { x0: 0, x1: BROADCAST.width, y0: 0, y1: BROADCAST.height });
     assert.ok(held < 0.5 && moving > 2, `held ${held.toFixed(2)}, moving ${moving.toFixed(2)}`);
+  });
+});
+
+describe('the ASS script libass burns in', () => {
+  it('names the caption font\'s family, keeps braces and backslash sequences literal, wraps long lines', () => {
+    const family = fontFamily(fontFileFromEnv());
+    if (fontFileFromEnv().endsWith('DejaVuSans.ttf')) assert.equal(family, 'DejaVu Sans');
+    const text = 'Braces {\\i1} stay {literal}, and \\N is no line break in this rather long line of dialogue.';
+    const ass = assSubtitles([{ start: 1.234, end: 3.5, speaker: 'Alice, the keeper', text }, { start: 4, end: 5, speaker: 'NARRATOR', text: 'Two\nlines.' }], family);
+    assert.match(ass, new RegExp(`^Style: Default,${family},${SUBTITLE_STYLE.fontSize},`, 'm'));
+    const [first, second] = ass.split('\n').filter((l) => l.startsWith('Dialogue:'));
+    // Times in centiseconds; a comma in a name would shift the fields, so it becomes a space.
+    assert.ok(first.startsWith('Dialogue: 0,0:00:01.23,0:00:03.50,Default,Alice the keeper,0,0,0,,'));
+    const body = first.split(',,').slice(1).join(',,');
+    assert.ok(!/(^|[^\\])[{}]/.test(body), `an unescaped brace: ${body}`);
+    assert.ok(body.includes('\\\u2060N'), 'the text\'s own \\N is kept from breaking the line');
+    // The only breaks are the wrapping's.
+    const shown = body.split('\\N');
+    assert.ok(shown.length === 3 && shown.every((l) => l.length <= SUBTITLE_STYLE.maxChars), `wrapped as ${JSON.stringify(shown)}`);
+    assert.ok(second.endsWith(',Narrator,NARRATOR,0,0,0,,Two\\Nlines.'));
   });
 });

@@ -87,7 +87,7 @@ export function assSubtitles(lines: SubtitleLine[], fontFamilyName: string): str
   const style = (name: string, italic: boolean) =>
     `Style: ${name},${font},${fontSize},&H00FFFFFF,&H000000FF,&H00000000,&H80000000,0,${italic ? -1 : 0},0,0,100,100,0,0,1,2,1,2,${marginH},${marginH},${marginV},1`;
   const events = lines.map((l) => {
-    const name = l.speaker.replace(/[,\r\n]/g, ' ').trim();
+    const name = l.speaker.replace(/[,\s]+/g, ' ').trim();
     return `Dialogue: 0,${assTime(l.start)},${assTime(l.end)},${l.speaker === NARRATOR ? 'Narrator' : 'Default'},${name},0,0,0,,${assText(wrapText(l.text, maxChars))}`;
   });
   return [
