@@ -37,9 +37,9 @@ const RATE = BROADCAST.audioRate;
  * line's first syllable instead of an attack later. The key is silent between lines, so the threshold can
  * sit at the floor (−60 dBFS): any voice, loud or quiet, is far above it and a ratio of 20 pulls the music
  * all the way down; `mix` keeps 15 % of the dry music, which sets the depth at about −16 dB whatever the
- * voice's level. Measured with espeak-ng lines (−20 dBFS RMS): 15.9–16.2 dB per half second under each
- * line; with the same lines 20 dB quieter, 12.4–13.1 dB. The release holds it across the pauses between
- * words and lets the music back within about a second of a line's end.
+ * voice's level. Measured with espeak-ng lines (−20 dBFS RMS): 15.7–16.0 dB under each line, 15.4–16.2 dB
+ * per half second (test/mix.test.ts); with the same lines 20 dB quieter, 12.4–13.1 dB. The release holds it
+ * across the pauses between words and lets the music back within about a second of a line's end.
  */
 export const DUCKING = { threshold: 0.001, ratio: 20, attack: 15, release: 450, knee: 2, mix: 0.85 } as const;
 export const KEY_LEAD_SEC = 0.08;
