@@ -212,8 +212,9 @@ describe('the mix and the subtitled mux of a directed episode (espeak-ng voices,
     dry = await samplesOf(path.join(dir, 'music dry.wav'));
   });
 
-  it('normalises the episode to −23 LUFS (±1 LU)', async () => {
+  it('normalises the episode to −23 LUFS (±1 LU)', async (t) => {
     const lufs = await integratedLoudness(manifest.episodePath);
+    t.diagnostic(`integrated loudness ${lufs} LUFS`);
     assert.ok(Math.abs(lufs + 23) <= 1, `integrated loudness ${lufs} LUFS`);
   });
 
