@@ -41,6 +41,11 @@ test('anonymous /api/status holds what the page shows and nothing internal; with
   assert.deepEqual(s.onAir.episode.shots, [{ prompt: 'shot of episode 7', durationSec: 6 }]);
   assert.equal(s.next[0].shots[0].prompt, 'shot of episode 8');
   assert.ok('viewers' in s && 'comingUp' in s && 'waitingFor' in s && 'fallingBehind' in s);
+  // A show: its title, the on-air episode's title, and "Previously:" (no summary of what is on air or next).
+  assert.deepEqual(s.show, { title: 'The Keeper' });
+  assert.equal(s.onAir.episode.title, 'The Keeper, part 7');
+  assert.deepEqual(s.previously.map((e: { episode: number }) => e.episode), [5, 6]);
+  assert.ok(!('summary' in s.onAir.episode), 'the summary shows only once an episode is "previously"');
 
   const full = await fetch(`${web.url}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
   assert.equal(full.status, 200);

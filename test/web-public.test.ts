@@ -88,6 +88,12 @@ test('bound to 0.0.0.0, the page loaded through 127.0.0.2 plays the stream from 
   assert.match(config.flvUrl, new RegExp(`^http://127\\.0\\.0\\.2:${flvPort}/live/default\\.flv\\?watch=[\\w-]{22}$`));
   await waitPlaying(page, 30_000);
   assert.equal(await page.evaluate(() => (window as any).webtv.mode), 'flv');
+  // A show's channel: the title of the episode on air and "Previously:" with the episodes before it.
+  await page.waitForFunction(() => document.getElementById('episode-title')!.textContent === 'The Keeper, part 7', null, { timeout: 10_000 });
+  assert.equal(await page.textContent('#show-title'), 'The Keeper');
+  assert.equal(await page.isVisible('#previously-box'), true);
+  assert.deepEqual(await page.$$eval('#previously li', (lis) => lis.map((li) => li.textContent)),
+    ['The Keeper, part 5: the keeper climbs the tower for the 5th time', 'The Keeper, part 6: the keeper climbs the tower for the 6th time']);
 
   // Watching through the FLV session (its ticket) opens voting after WEBTV_VOTE_AFTER_SEC.
   const vote = () => page.evaluate(async () => {

@@ -18,6 +18,7 @@ const episode = (n: number): EpisodeRef => ({
   episode: n, path: INTERNAL.path, durationSec: 6, theme: 'a lighthouse keeper', degraded: false,
   shots: [{ prompt: `shot of episode ${n}`, durationSec: 6 }],
   file: { key: INTERNAL.storeKey, sha256: INTERNAL.sha256, bytes: 1234 } as unknown as EpisodeRef['file'],
+  title: `The Keeper, part ${n}`, summary: `the keeper climbs the tower for the ${n}th time`,
 });
 
 export function fakeStatus(): ChannelStatus {
@@ -31,7 +32,8 @@ export function fakeStatus(): ChannelStatus {
     audience: true, suggestions: [{ id: 's1', text: 'penguins on a tram', votes: 0, at: new Date().toISOString() }],
     suggestionsChecking: 0, suggestionsRejected: 0, votesCounted: 0,
     moderation: { themeChecked: true } as ChannelStatus['moderation'],
-    show: null, previously: [],
+    show: { title: 'The Keeper', characters: ['Ada', 'Mog'] },
+    previously: [5, 6].map((n) => ({ episode: n, title: `The Keeper, part ${n}`, summary: `the keeper climbs the tower for the ${n}th time` })),
   } as ChannelStatus;
 }
 
