@@ -194,8 +194,10 @@ test('the story continues: episode 2 is written from episode 1, and survives a w
     channel: 'story', theme: show.premise, show, broadcast: false, targetReady: 3, maxEpisodesPerRun: 1, lengthSec: { min: 20, max: 22 },
     backends: { interpolate: { kind: 'offline', mode: 'blend' } },
   };
-  // The first worker is a separate process, so it can really be SIGKILLed in the middle of episode 2.
-  const first = execa('node', ['bin/webtv.js', 'worker'], { env: { ...process.env, TEMPORAL_ADDRESS: t.server.address, WEBTV_DATA_DIR: dataDir, WEBTV_TASK_QUEUE: taskQueue }, reject: false, all: true });
+  // The air role stays in this process (a channel's air is not what this is about); production runs in a
+  // separate worker process (media and remote roles), so it can really be SIGKILLed in the middle of episode 2.
+  const air = await t.startWorker({ dataDir, backends: defaultBackends() }, { taskQueue, roles: ['air'] });
+  const first = execa('node', ['bin/webtv.js', 'worker', '--roles', 'media,remote'], { env: { ...process.env, TEMPORAL_ADDRESS: t.server.address, WEBTV_DATA_DIR: dataDir, WEBTV_TASK_QUEUE: taskQueue }, reject: false, all: true });
   let second: Awaited<ReturnType<TestTemporal['startWorker']>> | undefined;
   try {
     const handle = await t.client.workflow.start('channelWorkflow', { taskQueue, workflowId: channelWorkflowId('story'), args: [input] });
@@ -203,6 +205,8 @@ test('the story continues: episode 2 is written from episode 1, and survives a w
     await waitFor('episode 2 in production', async () => (await status()).producing.some((p) => p.episode === 2), 300_000, 300);
     first.kill('SIGKILL');
     assert.equal((await first).signal, 'SIGKILL');
+    // One process runs one worker per task queue: this one takes over every role.
+    await air.stop();
     second = await t.startWorker({ dataDir, backends: defaultBackends() }, { taskQueue });
     const s = await waitFor('three episodes made over several runs', async () => {
       const x = await status();
@@ -225,5 +229,6 @@ test('the story continues: episode 2 is written from episode 1, and survives a w
   } finally {
     if (first.exitCode === null) first.kill('SIGKILL');
     await second?.stop();
+    await air.stop();
   }
 });

@@ -14,7 +14,8 @@ import { DEFAULT_THEME, checkTheme } from '../shared/theme';
 import { hostIdProblem } from '../shared/taskQueues';
 import { MODERATION_PATCH, themeRejected } from './moderation';
 import { publishRunState } from './channelStop';
-import { ChannelRun, SHOW_PATCH } from './channelRun';
+import { ChannelRun } from './channelRun';
+import { SHOW_PATCH } from './channelShow';
 import { parseShow, type Show } from '../shared/show';
 
 /** The show as validated (trimmed); the validator has refused any other. */
@@ -34,7 +35,7 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
   const run = new ChannelRun(input, startOrResume(input));
   answerMessages(run);
   await run.checkInitialTheme();
-  await run.checkInitialShow();
+  await run.show.checkInitial();
   publishRunState(!!input.searchAttributes, run.channel, run.st.paused ? 'paused' : 'on air');
   try {
     await run.goOnAir();
@@ -90,8 +91,8 @@ function answerMessages(run: ChannelRun): void {
   setHandler(slotOpenedSignal, ({ slot, inode, at }) => run.slotOpened(slot, inode, at));
   setHandler(statusQuery, () => run.status());
   // Registered after every older handler: buffered messages of old histories keep their order.
-  setHandler(setShowUpdate, (show) => run.setShow(show === null ? null : parsedShow(show)), { validator: (show) => throwIf(show === null ? null : showProblem(show)) });
-  setHandler(episodeWrittenSignal, (entry) => run.episodeWritten(entry));
+  setHandler(setShowUpdate, (show) => run.show.set(show === null ? null : parsedShow(show)), { validator: (show) => throwIf(show === null ? null : showProblem(show)) });
+  setHandler(episodeWrittenSignal, (entry) => run.show.written(entry));
 }
 
 /** A theme by signal (`temporal workflow signal`): nobody waits for an answer, so what is refused is logged. */

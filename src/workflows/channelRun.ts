@@ -9,7 +9,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { failureMessage } from '../shared/failureMessage';
 import {
-  SLOT_COUNT, addRecentFailure, addToStory, broadcastWorkflowId, channelConfig, channelStatus, episodeRefOf, episodeWorkflowId,
+  SLOT_COUNT, addRecentFailure, broadcastWorkflowId, channelConfig, channelStatus, episodeRefOf, episodeWorkflowId,
   type ChannelConfig, type ChannelInput, type ChannelState, type ChannelStatus, type EpisodeRef, type ViewerReport,
 } from '../shared/channel';
 import { moveAirSignal, restartAirSignal } from '../shared/channelMessages';
@@ -20,10 +20,7 @@ import { MODERATION_PATCH } from './moderation';
 import { AIR_HOST_PATCH, airHostGone, airOn, claimAirHost, sharedAirQueue } from './channelAir';
 import { broadcastEndReason, publishRunState, stopChannel, watchBroadcastEnd } from './channelStop';
 import { installSuggestionHandlers } from './channelSuggestions';
-import { showTexts, type Show, type StoryEntry } from '../shared/show';
-
-/** patched() id: the channel may carry a show, and its episodes are directed and continue its story. */
-export const SHOW_PATCH = 'channel-show-v1';
+import { ChannelShow } from './channelShow';
 
 /** An episode in production, as the status shows it. */
 export interface Producing { episode: number; theme: string; suggested?: boolean }
@@ -32,6 +29,8 @@ export class ChannelRun {
   readonly cfg: ChannelConfig;
   readonly channel: string;
   readonly suggestions: ReturnType<typeof installSuggestionHandlers>;
+  /** The show and its story so far (channelShow.ts). */
+  readonly show: ChannelShow;
   /** Why the channel is to stop (a cancel, or its broadcast ended by hand); null while it runs. */
   stopReason: string | null = null;
   private readonly producing = new Map<number, Producing>();
@@ -50,16 +49,13 @@ export class ChannelRun {
   private themeAsked = 0;
   private themeApplied = 0;
   private watch: ReturnType<typeof watchBroadcastEnd> = null;
-  /** Directed episodes started and not yet written: the next one waits, so it continues their story. */
-  private readonly writing = new Set<number>();
-  private showAsked = 0;
-  private showApplied = 0;
 
   constructor(readonly input: ChannelInput, readonly st: ChannelState) {
     this.cfg = channelConfig(input);
     this.channel = this.cfg.channel;
     st.moderation ??= { rejected: 0, warnings: 0 };
     this.suggestions = installSuggestionHandlers(st, this.cfg);
+    this.show = new ChannelShow(st, this.cfg, (v) => this.countVerdict(v), () => this.poke(), (n) => this.producing.has(n));
   }
 
   poke(): void { this.wake = true; }
@@ -102,54 +98,6 @@ export class ChannelRun {
     if (!v.allowed) throw themeRejected(v);
     this.countVerdict(v);
     this.st.themeChecked = true;
-  }
-
-  /**
-   * An operator's show (or null: none), every text moderated like a theme: applies from the next episode
-   * on and answers its title, or throws ShowRejected naming the refused field; nothing changes then.
-   */
-  async setShow(show: Show | null): Promise<string | null> {
-    patched(SHOW_PATCH);
-    const asked = ++this.showAsked;
-    if (show) await this.moderateShow(show, 'operator show');
-    if (asked > this.showApplied) {
-      this.showApplied = asked;
-      if (show) this.st.show = show;
-      else delete this.st.show;
-      this.st.showChecked = true;
-      this.poke();
-    }
-    return show?.title ?? null;
-  }
-
-  /** A new channel's show is checked before anything can show or use it. */
-  async checkInitialShow(): Promise<void> {
-    if (this.st.showChecked !== false || !this.st.show) return;
-    await this.moderateShow(this.st.show, 'initial show');
-    this.st.showChecked = true;
-  }
-
-  private async moderateShow(show: Show, what: string): Promise<void> {
-    const texts = showTexts(show);
-    const verdicts = await Promise.all(texts.map((t) => moderateText(t.text, 'operator', `${what} ${t.field}`, this.cfg.remoteTaskQueue)));
-    verdicts.forEach((v) => this.countVerdict(v));
-    const refused = verdicts.findIndex((v) => !v.allowed);
-    if (refused >= 0) {
-      const v = verdicts[refused];
-      throw ApplicationFailure.create({
-        type: 'ShowRejected', nonRetryable: true,
-        message: `the show's ${texts[refused].field} was refused by moderation (${v.categories.join(', ') || 'policy'}); change it and set the show again`,
-        details: [{ field: texts[refused].field, categories: v.categories, textHash: v.textHash }],
-      });
-    }
-  }
-
-  /** A directed episode's screenplay is written: the story so far grows by its summary. */
-  episodeWritten(entry: StoryEntry): void {
-    if (!this.producing.has(entry.episode)) return;
-    this.writing.delete(entry.episode);
-    this.st.story = addToStory(this.st.story, { episode: entry.episode, title: String(entry.title).slice(0, 120), summary: String(entry.summary).slice(0, 300) });
-    this.poke();
   }
 
   setPaused(paused: boolean): void {
@@ -302,7 +250,7 @@ export class ChannelRun {
     // continues as new once its episodes end). Histories from before the signal had none: unchanged.
     const besideMux = () => this.muxing.size === 0 || this.finishedThisRun + producing.size < cfg.maxEpisodesPerRun;
     while (
-      !this.st.paused && !this.continueAsNewDue() && this.writing.size === 0 && this.making() < cfg.parallelEpisodes && producing.size <= cfg.parallelEpisodes && besideMux() &&
+      !this.st.paused && !this.continueAsNewDue() && this.show.allWritten() && this.making() < cfg.parallelEpisodes && producing.size <= cfg.parallelEpisodes && besideMux() &&
       Date.now() >= this.retryAt && this.st.ready.length + this.freshSlots().length + this.making() < cfg.targetReady
     ) {
       await this.startEpisode();
@@ -325,17 +273,14 @@ export class ChannelRun {
       ...(cfg.remoteTaskQueue ? { remoteTaskQueue: cfg.remoteTaskQueue } : {}),
       safeTheme: st.theme,
     };
-    // A show's episode is directed, and continues the story written so far (histories before shows had none).
-    if (st.show && st.showChecked !== false && patched(SHOW_PATCH)) {
-      Object.assign(episodeInput, { show: st.show, storySoFar: st.story ?? [], ...(cfg.lengthSec ? { lengthSec: cfg.lengthSec } : {}) });
-      this.writing.add(n);
-    }
+    // A show's episode is directed, and continues the story written so far.
+    Object.assign(episodeInput, this.show.forEpisode(n));
     this.episodeStarted({ episode: n, theme, ...(suggested ? { suggested: true } : {}) });
     try {
       const child = await startChild('episodeWorkflow', {
         workflowId: episodeWorkflowId(channel, n),
         args: [episodeInput],
-        staticSummary: `episode ${n} of ${channel}: ${theme.slice(0, 120)}`,
+        staticSummary: `episode ${n} of ${channel}: ${(episodeInput.show ? `${episodeInput.show.title} (directed)` : theme).slice(0, 120)}`,
       });
       void (child.result() as Promise<EpisodeManifest>)
         .then((m) => this.episodeMade(m, !!suggested), (err) => { if (this.stopReason === null && !isCancellation(err)) this.recordFailure(n, theme, err); })
@@ -372,12 +317,11 @@ export class ChannelRun {
     st.failuresInARow = (st.failuresInARow ?? 0) + 1;
     this.retryAt = Date.now() + Math.min(300_000, 5_000 * 2 ** Math.min(6, st.failuresInARow - 1));
     addRecentFailure(st, { episode, theme, error: failureMessage(err) });
-    // Viewers never see a failed episode: the story goes on from the last one that can air.
-    if (st.story?.some((e) => e.episode === episode)) st.story = st.story.filter((e) => e.episode !== episode);
+    this.show.episodeFailed(episode);
   }
 
   private episodeFinished(n: number): void {
-    this.writing.delete(n);
+    this.show.episodeEnded(n);
     this.finishedThisRun++;
     this.producing.delete(n);
     this.muxing.delete(n);
@@ -422,7 +366,7 @@ export class ChannelRun {
 
   // --- Helpers ---
 
-  private countVerdict(v: Pick<ModerationVerdict, 'allowed' | 'warning'>): void {
+  countVerdict(v: Pick<ModerationVerdict, 'allowed' | 'warning'>): void {
     if (!v.allowed) this.st.moderation!.rejected++;
     if (v.warning) {
       this.st.moderation!.warnings++;

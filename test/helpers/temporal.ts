@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startDevServer, type DevServer } from '../../src/servers/temporalDevServer';
 import { createWorker, workflowsPath, type WebtvWorker } from '../../src/workers/worker';
+import type { Role } from '../../src/shared/taskQueues';
 import type { ActivityDeps } from '../../src/activities/deps';
 
 export interface TestTemporal {
@@ -17,7 +18,7 @@ export interface TestTemporal {
   nativeConnection: NativeConnection;
   tmpDir: string;
   /** A worker on a fresh task queue, running until stop(). */
-  startWorker(deps: ActivityDeps, opts?: { taskQueue?: string }): Promise<{ worker: WebtvWorker; taskQueue: string; stop(): Promise<void> }>;
+  startWorker(deps: ActivityDeps, opts?: { taskQueue?: string; roles?: readonly Role[] }): Promise<{ worker: WebtvWorker; taskQueue: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ export async function startTemporal(): Promise<TestTemporal> {
     server, client, connection, nativeConnection, tmpDir,
     async startWorker(deps, opts = {}) {
       const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
-      const worker = await createWorker({ connection: nativeConnection, taskQueue, deps, workflowBundle: await workflowBundle() });
+      const worker = await createWorker({ connection: nativeConnection, taskQueue, deps, workflowBundle: await workflowBundle(), ...(opts.roles ? { roles: opts.roles } : {}) });
       const running = worker.run();
       const handle = {
         worker, taskQueue,
