@@ -23,16 +23,19 @@ const GOAL_MB = 300;
 const SAMPLE_MS = 100;
 
 /**
- * Bytes of every file under `dir` (scratch folders and tmp files included); 0 when it does not exist. With
- * `ownOnly`, files with one link only (an air slot hard-linked to an episode.mp4 is counted with the episode).
+ * Bytes of the files under `dir` (scratch folders and tmp files included), each inode once, leaving out the
+ * inodes in `besides` (an air slot hard-linked to an episode.mp4 is counted with the episode); 0 when absent.
  */
-async function bytesUnder(dir: string, ownOnly = false): Promise<number> {
+async function bytesUnder(dir: string, besides: ReadonlySet<number> = new Set()): Promise<number> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const seen = new Set(besides);
   let total = 0;
   for (const e of entries) {
     if (!e.isFile()) continue;
     const st = await fs.stat(path.join(e.parentPath, e.name)).catch(() => null);
-    if (st && (!ownOnly || st.nlink === 1)) total += st.size;
+    if (!st || seen.has(st.ino)) continue;
+    seen.add(st.ino);
+    total += st.size;
   }
   return total;
 }
@@ -82,7 +85,7 @@ export async function main(): Promise<DiskBenchResult> {
     }
 
     const result: DiskBenchResult = { retainEpisodes: defaults.retainEpisodes, runs: [] };
-    const mb = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} GB` : `${x.toFixed(1)} MB`);
+    const mb = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} GB` : `${x.toFixed(x < 10 ? 2 : 1)} MB`);
     for (const shots of lengths) {
       const before = await measure(shots, true);
       const after = await measure(shots, false);
@@ -93,8 +96,9 @@ export async function main(): Promise<DiskBenchResult> {
       console.log(`  per channel, ${result.retainEpisodes} episodes kept (retainEpisodes): ${mb(steady(before))} → ${mb(steady(after))} (goal ≤ ${GOAL_MB} MB: ${steady(after) <= GOAL_MB ? 'met' : 'NOT met'})`);
       console.log(`  peak of the episode folder while producing (sampled every ${SAMPLE_MS} ms): ${mb(before.peakMB)} → ${mb(after.peakMB)}; ratio ${(after.peakMB / before.peakMB).toFixed(3)}`);
     }
-    const airMB = (await bytesUnder(path.join(dataDir, 'channels', 'after', 'air'), true)) / MB;
-    console.log(`  (besides the episodes, a channel's air folder holds ${mb(airMB)}: the standby clip and slot copies, when a slot cannot be a hard link)`);
+    const aired = await Promise.all(result.runs.map(async (_, i) => (await fs.stat(path.join(episodeDir(dataDir, 'after', 2 * i + 2), 'episode.mp4'))).ino));
+    const airMB = (await bytesUnder(path.join(dataDir, 'channels', 'after', 'air'), new Set(aired))) / MB;
+    console.log(`besides its episodes, a channel's air folder holds ${mb(airMB)}: the standby clip and the slots that are not hard links of an episode`);
     return result;
   } finally {
     if (saved === undefined) delete process.env.WEBTV_KEEP_INTERMEDIATES;
