@@ -13,6 +13,7 @@ import { createEpisodeActivities } from '../src/activities/episode/episode';
 import { createBroadcastActivities } from '../src/activities/broadcast/index';
 import { airPaths } from '../src/activities/broadcast/playlist';
 import { readActivityLog } from '../src/activities/episode/artifacts';
+import { probe } from '../src/activities/media/ffmpeg';
 import { FINISHED_EPISODE_FILES, keepOnlyFinished, releaseInputs } from '../src/activities/episode/intermediates';
 import { episodeDir } from '../src/activities/episode/paths';
 import { keepIntermediatesFromEnv } from '../src/config/media';
@@ -25,17 +26,25 @@ let t: TestTemporal;
 before(async () => { t = await startTemporal(); });
 after(async () => { await t?.stop(); });
 
-/** Offline backends whose interpolator first notes what the episode folder holds when it starts. */
-function watchingBackends(seen: { shot: string; files: string[] }[]): BackendRegistry {
+interface Seen { shot: string; files: string[]; codecs: (string | undefined)[] }
+
+/**
+ * Offline backends whose interpolator notes what the episode folder holds when it starts, and the codecs of
+ * its input and output while they exist (on one machine the intermediates are raw video: no codec work).
+ */
+function watchingBackends(seen: Seen[]): BackendRegistry {
   const reg = defaultBackends();
   const offline = reg.offline;
   return {
     ...reg,
     offline: {
       ...offline,
-      interpolate: (spec, req, ctx) => {
-        seen.push({ shot: path.basename(req.inPath).split('.')[0], files: fs.readdirSync(path.dirname(req.inPath)) });
-        return offline.interpolate!(spec, req, ctx);
+      interpolate: async (spec, req, ctx) => {
+        const files = fs.readdirSync(path.dirname(req.inPath));
+        const written = await offline.interpolate!(spec, req, ctx);
+        const codecs = [(await probe(req.inPath)).video?.codec, (await probe(req.outPath)).video?.codec];
+        seen.push({ shot: path.basename(req.inPath).split('.')[0], files, codecs });
+        return written;
       },
     },
   };
@@ -65,7 +74,7 @@ function plantOthers(dir: string): void {
 describe('episode folder on disk', () => {
   it('drops each intermediate once the step that reads it completed, and keeps only the finished files after the air gate', async () => {
     const dataDir = path.join(t.tmpDir, 'lean');
-    const seen: { shot: string; files: string[] }[] = [];
+    const seen: Seen[] = [];
     const w = await t.startWorker({ dataDir, backends: watchingBackends(seen) });
     try {
       const manifest = await t.client.workflow.execute(episodeWorkflow, { taskQueue: w.taskQueue, workflowId: 'lean/episode-1', args: [input('lean', 1, 3)] });
@@ -76,6 +85,7 @@ describe('episode folder on disk', () => {
       for (const s of seen) {
         assert.equal(s.files.filter((f) => f.startsWith(`${s.shot}.generated.`)).length, 0, `${s.shot}'s generated clip still there at its interpolation: ${s.files}`);
         assert.equal(s.files.filter((f) => f.startsWith(`${s.shot}.upscaled.`)).length, 1, `${s.shot}'s upscaled clip (the input) missing: ${s.files}`);
+        assert.deepEqual(s.codecs, ['rawvideo', 'rawvideo'], `${s.shot}'s upscaled and interpolated clips`);
       }
       // After the mux: no clip and no music left; the mux's inputs were there when it ran (the episode is whole).
       const afterMux = fs.readdirSync(dir).sort();
