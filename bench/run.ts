@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after another on this machine, each printing its ratios.
 const benches: [string, () => Promise<{ main(): Promise<unknown> }>][] = [
   ['episode', () => import('./episode')],
+  ['disk', () => import('./disk')],
   ['gradio', () => import('./gradio')],
   ['stages', () => import('./stages')],
   ['broadcast', () => import('./broadcast')],

@@ -21,7 +21,8 @@ describe('a worker killed mid-episode', () => {
     const dir = episodeDir(dataDir, 'crash', 1);
     // The first worker is a separate process (`webtv worker`), so it can really be SIGKILLed.
     const first = execa('node', ['bin/webtv.js', 'worker'], {
-      env: { TEMPORAL_ADDRESS: t.server.address, WEBTV_DATA_DIR: dataDir, WEBTV_TASK_QUEUE: taskQueue },
+      // Every stage kept (not released once read), so the finished shot's files can be checked after the run.
+      env: { TEMPORAL_ADDRESS: t.server.address, WEBTV_DATA_DIR: dataDir, WEBTV_TASK_QUEUE: taskQueue, WEBTV_KEEP_INTERMEDIATES: '1' },
       reject: false, all: true,
     });
     try {
@@ -43,8 +44,9 @@ describe('a worker killed mid-episode', () => {
       assert.equal(r.signal, 'SIGKILL');
       const killedAt = readActivityLog(dir).length;
 
+      process.env.WEBTV_KEEP_INTERMEDIATES = '1';
       const second = await t.startWorker({ dataDir, backends: defaultBackends() }, { taskQueue });
-      const manifest = await handle.result();
+      const manifest = await handle.result().finally(() => { delete process.env.WEBTV_KEEP_INTERMEDIATES; });
       await second.stop();
 
       assert.equal(manifest.shots.length, 3);

@@ -32,8 +32,7 @@ describe('episode workflow on the real Temporal dev server', () => {
     assert.equal(p.audio?.codec, 'aac');
     assert.equal(p.audio?.sampleRate, 44100);
     assert.equal(p.audio?.channels, 2);
-    // On one machine the offline intermediates are raw video (no codec work); the mux is the one encode.
-    for (const f of [manifest.shots[0].files.upscaled, manifest.shots[0].files.interpolated]) assert.equal((await probe(f)).video?.codec, 'rawvideo', f);
+    // (The offline intermediates are raw video while they exist: test/episode-disk.test.ts.)
     const shotTotal = manifest.shots.reduce((s, x) => s + x.durationSec, 0);
     assert.ok(Math.abs(p.durationSec - shotTotal) / shotTotal < 0.05, `duration ${p.durationSec} vs shots ${shotTotal}`);
     assert.ok(Math.abs((p.audio?.durationSec ?? 0) - (p.video?.durationSec ?? 0)) < 0.03, 'audio as long as video');

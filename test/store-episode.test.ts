@@ -54,6 +54,8 @@ describe('episodes through an S3 store', () => {
       fs.mkdirSync(path.join(episodesDir, n), { recursive: true });
       fs.writeFileSync(path.join(episodesDir, n, 'shot-01.generated.x.mp4'), 'old');
     }
+    // Every stage kept, so the intermediates' codec can be checked after the run (test/episode-disk.test.ts: their release).
+    process.env.WEBTV_KEEP_INTERMEDIATES = '1';
     const media = await t.startWorker({ dataDir: mediaDir, backends: defaultBackends(), store: mediaStore });
     const handle = await t.client.workflow.start(episodeWorkflow, {
       taskQueue: media.taskQueue,
@@ -61,7 +63,7 @@ describe('episodes through an S3 store', () => {
       // Blend interpolation: the fast offline interpolator (the store is what is under test).
       args: [{ channel: 's3ep', episode: 10, theme: 'a lighthouse keeper counting gulls at dawn', shots: 2, seed: 5, backends: { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' } } }],
     });
-    const manifest = await handle.result();
+    const manifest = await handle.result().finally(() => { delete process.env.WEBTV_KEEP_INTERMEDIATES; });
     await media.stop();
 
     const local = await hashFile(manifest.episodePath);

@@ -12,6 +12,7 @@ import { superviseFfmpeg, type FfmpegProgress } from './onAir';
 import { airPaths, ensureSlot, inodeOf, installSlot, playlistPath, writePlaylists } from './playlist';
 import { removeOldEpisodes, type RetentionRequest } from './retention';
 import { ensureStandbyClip } from './standby';
+import { keepOnlyAired } from '../episode/intermediates';
 import { publishUrl } from './streamUrl';
 import path from 'node:path';
 import { throughOutage } from '../../store/outage';
@@ -76,7 +77,10 @@ export function createBroadcastActivities(deps: ActivityDeps) {
     if (problems.length > 0) {
       throw ApplicationFailure.nonRetryable(`cannot air ${source}: ${problems.join('; ')}. Re-mux it in the broadcast format.`, 'NotAirable');
     }
-    return { inode: await installSlot(air, input.slot, source) };
+    const inode = await installSlot(air, input.slot, source);
+    // Past the air gate: the episode's folder here keeps only its finished files.
+    await keepOnlyAired(deps.dataDir, input.channel, input.source);
+    return { inode };
   }
 
   async function retainEpisodes(input: RetentionRequest): Promise<{ removed: number[] }> {

@@ -15,6 +15,7 @@ import { channelDir, type EpisodeId } from './paths';
 import type { ActivityDeps } from '../deps';
 import type { FileRef } from '../../shared/fileRef';
 import { episodeSteps } from './steps';
+import { releaseInputs } from './intermediates';
 import { writeOfflineScreenplay } from '../backends/screenplay/offline';
 import { writeOpenAIScreenplay } from '../backends/screenplay/openai';
 import { mixEpisodeAudio } from '../media/mix';
@@ -162,18 +163,23 @@ export function createDirectedActivities(deps: ActivityDeps) {
       const here = async <T extends StepFile>(x: T) => ({ ...x, path: await local(x.path, x.file) });
       const key = tag(JSON.stringify([req.totalSec, req.lines, req.cues, req.music].map((xs) => (Array.isArray(xs) ? xs.map((x) => ({ ...x, path: path.basename(x.path), file: undefined })) : xs))));
       const offline: BackendSpec = { kind: 'ffmpeg' };
+      const inputs: string[] = [];
       const p = await produceMedia({
         dir: dirOf(req), kind: 'audio', step: 'mixEpisodeAudio', backend: 'ffmpeg',
         name: `mix.${key}.wav`,
         make: async (outPath, ctx) => {
           const [lines, cues, music] = await Promise.all([Promise.all(req.lines.map(here)), Promise.all(req.cues.map(here)), Promise.all(req.music.map(here))]);
+          inputs.push(...[...lines, ...cues, ...music].map((x) => x.path));
           await mixEpisodeAudio({ totalSec: req.totalSec, lines, cues, music }, outPath, {
             signal: ctx.signal,
             onProgress: (pr: { fraction?: number; outSec?: number }) => ctx.heartbeat({ stage: 'mix', fraction: pr.fraction, outSec: pr.outSec }),
           });
         },
       });
-      return result(req, p, offline);
+      const r = await result(req, p, offline);
+      // The voices, effects and music are in the mix now (intermediates.ts; a retry reuses the mix).
+      await releaseInputs(dirOf(req), inputs);
+      return r;
     },
   };
 }

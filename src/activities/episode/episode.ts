@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { BackendSpec, EpisodeManifest, MediaResult, ShotList, WriterSpec } from '../../shared/types';
 import type { BackendContext } from '../backends/backends';
 import { appendActivityLog, produceMedia } from './artifacts';
+import { releaseInputs } from './intermediates';
 import { writeFileAtomic } from '../../store/atomicFile';
 import { hashOf } from '../media/hashOf';
 import { OFFLINE_OUTPUT_EXT } from '../backends/offline/render';
@@ -99,7 +100,9 @@ export function createEpisodeActivities(deps: ActivityDeps) {
         name: shotName(req.shot, 'upscaled', tag(path.basename(req.inPath), req.prompt, req.seed, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.upscale : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { prompt: req.prompt, seed: req.seed, inPath: await local(req.inPath, req.input), outPath, inSec: req.inputSec }, ctx),
       });
-      return result(req, p, req.backend);
+      const r = await result(req, p, req.backend);
+      await releaseInputs(dirOf(req), [req.inPath]);
+      return r;
     },
 
     async interpolateShot(req: ShotInputRequest & { fps: number }): Promise<MediaResult> {
@@ -110,7 +113,9 @@ export function createEpisodeActivities(deps: ActivityDeps) {
         name: shotName(req.shot, 'interpolated', tag(path.basename(req.inPath), req.fps, specTag(req.backend)), req.backend.kind === 'offline' ? OFFLINE_OUTPUT_EXT.interpolate : 'mp4'),
         make: async (outPath, ctx) => make(req.backend, { inPath: await local(req.inPath, req.input), outPath, fps: req.fps, inSec: req.inputSec, inSize: req.inputSize }, ctx),
       });
-      return result(req, p, req.backend);
+      const r = await result(req, p, req.backend);
+      await releaseInputs(dirOf(req), [req.inPath]);
+      return r;
     },
 
     async composeMusic(req: MusicStepRequest): Promise<MediaResult> {
@@ -130,7 +135,9 @@ export function createEpisodeActivities(deps: ActivityDeps) {
         shots: await Promise.all(req.shots.map(async (s) => ({ ...s, interpolated: await local(s.interpolated, s.interpolatedFile) }))),
         music: { ...req.music, path: await local(req.music.path, req.music.file) },
       };
-      return muxEpisodeFiles(dir, here, Context.current(), store);
+      const manifest = await muxEpisodeFiles(dir, here, Context.current(), store);
+      await releaseInputs(dir, [...req.shots.map((s) => s.interpolated), req.music.path]);
+      return manifest;
     },
   };
 }
