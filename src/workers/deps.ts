@@ -6,9 +6,12 @@ import { defaultBackends } from '../activities/backends/registry';
 import { broadcastFromEnv } from '../config/broadcast';
 import { moderationFromEnv, openAiFromEnv } from '../config/models';
 import { storeFromEnv } from '../store/index';
+import { keepIntermediatesFromEnv } from '../config/media';
 
 /** env: the variables to read (default: this process's). */
 export function activityDepsFromEnv(dataDir: string, env?: NodeJS.ProcessEnv): ActivityDeps {
+  // Read again at each use (intermediates.ts); a malformed value stops the worker here, before any episode.
+  keepIntermediatesFromEnv(env);
   return {
     dataDir,
     backends: defaultBackends(),
