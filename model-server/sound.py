@@ -1,0 +1,52 @@
+"""What /speak (Dia) and /sfx (AudioLDM 2) need beyond the jobs' shared plumbing: Dia's text with its
+speaker tags and the reference clip's transcript before it, and how much speech fits in the model.
+
+Dia picks a new voice on every call unless it is given an audio prompt: a clip of the voice and the words
+spoken in it. It then carries on "after" the clip in that voice, so the caller makes one reference clip per
+character and passes it, with its transcript and a fixed seed, with every line (docs/model-server.md)."""
+import math
+import re
+
+from errors import bad_input
+
+SPEAKER_TAG = re.compile(r"^\s*\[S[12]\]")
+
+
+def tagged(text: str) -> str:
+    """Dia's text starts with a speaker tag; a line without one is speaker 1's."""
+    text = text.strip()
+    return text if SPEAKER_TAG.match(text) else f"[S1] {text}"
+
+
+def dia_text(text: str, transcript: str | None) -> str:
+    """The prompt's transcript, then the line: Dia reads them as one dialogue whose first part it has heard."""
+    return f"{tagged(transcript)} {tagged(text)}" if transcript else tagged(text)
+
+
+def frame_rate(vm) -> float:
+    """Audio frames (decoder positions) per second of speech: the codec's rate."""
+    codec = vm.processor.audio_tokenizer.config
+    return codec.sampling_rate / math.prod(codec.downsampling_ratios)
+
+
+def check_text_fits(vm, inputs, prompted: bool) -> None:
+    have = inputs["input_ids"].shape[-1]
+    limit = vm.model.config.encoder_config.max_position_embeddings
+    if have > limit:
+        what = "the line and the reference clip's transcript are" if prompted else "the line is"
+        raise bad_input("/speak", f"{what} {have} bytes with the speaker tags; the voice model reads at most {limit}: "
+                        "split the line" + (" or use a shorter reference clip" if prompted else ""))
+
+
+def new_tokens(vm, inputs) -> int:
+    """How many frames to generate: the checkpoint's own cap (its generation config), within what is left
+    of the decoder's positions after the reference clip. A clip that leaves less than a second is refused."""
+    positions = vm.model.config.decoder_config.max_position_embeddings
+    room = positions - inputs["decoder_attention_mask"].shape[-1]
+    rate = frame_rate(vm)
+    if room < rate:
+        prompt_sec = (inputs["decoder_attention_mask"].shape[-1] - max(vm.model.config.delay_pattern)) / rate
+        raise bad_input("/speak", f"the reference clip is {prompt_sec:.1f} s; the voice model holds {positions / rate:.0f} s "
+                        f"in all, which leaves no room for the line: use a reference clip under {positions / rate / 2:.0f} s")
+    cap = vm.model.generation_config.max_new_tokens
+    return min(cap, room) if cap else room
