@@ -287,8 +287,10 @@ class Jobs:
             tokens = sound.new_tokens(vm, inputs)
             prompt_len = vm.processor.get_audio_prompt_len(inputs["decoder_attention_mask"]) if clip else None
             torch.manual_seed(seed)
+            # Dia's generate() replaces the logits processors it is given with its own: progress counts
+            # steps as a stopping criterion that never stops.
             out = vm.model.generate(**inputs.to(self.s.device), max_new_tokens=tokens,
-                                    logits_processor=[_TokenProgress(progress, tokens, "speaking")])
+                                    stopping_criteria=[sound.StepCounter(_TokenProgress(progress, tokens, "speaking"))])
             return vm.processor.batch_decode(out, audio_prompt_len=prompt_len)[0].float().numpy(), rate
         samples, rate = self._on_gpu("/speak", "voice", job, "this line", "split the line or use a shorter reference clip")
         if samples.size == 0:

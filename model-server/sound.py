@@ -7,6 +7,9 @@ character and passes it, with its transcript and a fixed seed, with every line (
 import math
 import re
 
+import torch
+from transformers import StoppingCriteria
+
 from errors import bad_input
 
 SPEAKER_TAG = re.compile(r"^\s*\[S[12]\]")
@@ -34,7 +37,7 @@ def check_text_fits(vm, inputs, prompted: bool) -> None:
     limit = vm.model.config.encoder_config.max_position_embeddings
     if have > limit:
         what = "the line and the reference clip's transcript are" if prompted else "the line is"
-        raise bad_input("/speak", f"{what} {have} bytes with the speaker tags; the voice model reads at most {limit}: "
+        raise bad_input("/speak", f"{what} {have} tokens (a byte each, a tag one); the voice model reads at most {limit}: "
                         "split the line" + (" or use a shorter reference clip" if prompted else ""))
 
 
@@ -50,3 +53,14 @@ def new_tokens(vm, inputs) -> int:
                         f"in all, which leaves no room for the line: use a reference clip under {positions / rate / 2:.0f} s")
     cap = vm.model.generation_config.max_new_tokens
     return min(cap, room) if cap else room
+
+
+class StepCounter(StoppingCriteria):
+    """Calls count(input_ids, scores) once per generated step and never stops generation."""
+
+    def __init__(self, count):
+        self.count = count
+
+    def __call__(self, input_ids, scores, **kwargs):
+        self.count(input_ids, scores)
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
