@@ -1,6 +1,7 @@
 """The jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the product's
 default mapping (src/activities/backends/gradio/spec.ts) in the Spaces' order, and /speak and /sfx, the
 directed episodes' voices and sound effects (no Space to follow: their names are the defaults there)."""
+import hashlib
 import inspect
 import json
 import time
@@ -67,7 +68,7 @@ class Jobs:
         if cuda:
             torch.cuda.reset_peak_memory_stats(self.s.device)
         try:
-            yield
+            yield record
         except Exception as err:
             record["error"] = str(err)[:300]
             raise
@@ -131,8 +132,11 @@ class Jobs:
             return self._music(text, melody, duration, seed, progress)
 
     def speak(self, text, seed=0, audio_prompt=None, audio_prompt_transcript="", progress=gr.Progress()):
-        with self._job("/speak", text):
-            return self._speak(text, seed, audio_prompt, audio_prompt_transcript, progress)
+        with self._job("/speak", text) as record:
+            clip = _video_path(audio_prompt)
+            # Which reference clip spoke the line (the health route's jobs): a character's lines share one.
+            record["audio_prompt_sha256"] = _sha256(clip) if clip and os.path.isfile(clip) else None
+            return self._speak(text, seed, clip, audio_prompt_transcript, progress)
 
     def sfx(self, text, duration, seed=0, negative_prompt="Low quality.", num_inference_steps=200, progress=gr.Progress()):
         with self._job("/sfx", text):
@@ -264,10 +268,9 @@ class Jobs:
         return path
 
     # ---- /speak: Dia, a line in the voice of its reference clip ---------------------------------
-    def _speak(self, text, seed, audio_prompt, transcript, progress):
+    def _speak(self, text, seed, clip, transcript, progress):
         text = _prompt("/speak", text, name="text")
         seed = int(check_range("/speak", "seed", seed, 0, SEED_MAX))
-        clip = _video_path(audio_prompt)
         if transcript is not None and not isinstance(transcript, str):
             raise bad_input("/speak", "audio_prompt_transcript must be a text")
         transcript = (transcript or "").strip()
@@ -385,6 +388,11 @@ def _prompt(endpoint: str, value, name: str = "prompt") -> str:
     if not isinstance(value, str) or not value.strip():
         raise bad_input(endpoint, f"{name} must be a non-empty text")
     return value.strip()
+
+
+def _sha256(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _video_path(value):
