@@ -292,7 +292,7 @@ class Jobs:
             torch.manual_seed(seed)
             # Dia's generate() replaces the logits processors it is given with its own: progress counts
             # steps as a stopping criterion that never stops.
-            out = vm.model.generate(**inputs.to(self.s.device), max_new_tokens=tokens,
+            out = vm.model.generate(**inputs.to(self.s.device), max_new_tokens=tokens, **sound.SAMPLING,
                                     stopping_criteria=[sound.StepCounter(_TokenProgress(progress, tokens, "speaking"))])
             return vm.processor.batch_decode(out, audio_prompt_len=prompt_len)[0].float().numpy(), rate
         samples, rate = self._on_gpu("/speak", "voice", job, "this line", "split the line or use a shorter reference clip")

@@ -12,7 +12,11 @@ from transformers import StoppingCriteria
 
 from errors import bad_input
 
-SPEAKER_TAG = re.compile(r"^\s*\[S[12]\]")
+SPEAKER_TAG = re.compile(r"\[S[12]\]")
+
+# How nari-labs sample Dia in their examples (transformers' model page, their app): classifier-free
+# guidance 3.0, temperature 1.8, top-p 0.90, top-k 45.
+SAMPLING = {"do_sample": True, "guidance_scale": 3.0, "temperature": 1.8, "top_p": 0.90, "top_k": 45}
 
 
 def tagged(text: str) -> str:
@@ -22,8 +26,17 @@ def tagged(text: str) -> str:
 
 
 def dia_text(text: str, transcript: str | None) -> str:
-    """The prompt's transcript, then the line: Dia reads them as one dialogue whose first part it has heard."""
-    return f"{tagged(transcript)} {tagged(text)}" if transcript else tagged(text)
+    """The prompt's transcript, then the line: Dia reads them as one dialogue whose first part it has heard.
+    When the line's speaker is the one who spoke last in the clip, the line goes on without a second tag
+    (Dia's guidelines: speaker tags alternate)."""
+    line = tagged(text)
+    if not transcript:
+        return line
+    heard = tagged(transcript)
+    last = SPEAKER_TAG.findall(heard)[-1]
+    if line.startswith(last):
+        line = line[len(last):].strip()
+    return f"{heard} {line}"
 
 
 def frame_rate(vm) -> float:

@@ -55,6 +55,13 @@ class Sound(unittest.TestCase):
 
 
 class Speak(Sound):
+    def test_the_line_follows_the_clips_transcript_with_a_tag_only_when_the_speaker_changes(self):
+        import sound
+        self.assertEqual(sound.dia_text("Hi. (laughs)", None), "[S1] Hi. (laughs)")
+        self.assertEqual(sound.dia_text("[S1] Hi.", "Calm today."), "[S1] Calm today. Hi.")
+        self.assertEqual(sound.dia_text("[S1] Hi.", "[S1] Calm today. [S2] Yes."), "[S1] Calm today. [S2] Yes. [S1] Hi.")
+        self.assertEqual(sound.dia_text("[S2] Hi.", "Calm today."), "[S1] Calm today. [S2] Hi.")
+
     def test_a_line_is_a_mono_44_1_khz_wav_of_the_generated_frames_reporting_each_token(self):
         ticks = []
         samples, rate = wav(self.speak("Hello there. (laughs)", progress=lambda p, **kw: ticks.append((p, kw["unit"]))))
@@ -73,7 +80,7 @@ class Speak(Sound):
         with mock.patch.object(type(vm.processor), "__call__", spy):
             samples, _ = wav(self.speak("Nice to see you.", clip=self.reference, transcript="The weather is calm today."))
             self.speak("(sighs) Again.")
-        self.assertEqual(seen, [(["[S1] The weather is calm today. [S1] Nice to see you."], 1), (["[S1] (sighs) Again."], 0)])
+        self.assertEqual(seen, [(["[S1] The weather is calm today. Nice to see you."], 1), (["[S1] (sighs) Again."], 0)])
         self.assertEqual(samples.size, 24 * 512, "the clip is the prompt, not part of the line's audio")
 
     def test_the_same_clip_and_seed_say_a_line_the_same_way_and_another_seed_does_not(self):
