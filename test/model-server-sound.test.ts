@@ -11,7 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import { execa, type ResultPromise } from 'execa';
 import { UNKNOWN_VOICE, type BackendContext, type BackendSpec, type VoiceRequest } from '../src/activities/backends/backends';
 import { gradioBackend } from '../src/activities/backends/gradio/index';
-import { REFERENCE_SENTENCE, referenceClipPath } from '../src/activities/backends/gradio/voice';
+import { REFERENCE_SENTENCE, referenceClipPath, unknownVoice } from '../src/activities/backends/gradio/voice';
+import { classifyAppError } from '../src/activities/backends/gradio/failures';
 import { probe } from '../src/activities/media/ffmpeg';
 import { freePort } from '../src/servers/temporalDevServer';
 import { baseEnv, modelServerPython, repoRoot, startModelServer, type ModelServer } from './helpers/modelServer';
@@ -183,4 +184,17 @@ describe('a Gradio voice app with named voices', () => {
       return true;
     });
   });
+});
+
+describe('which app errors mean the voice name is unknown', () => {
+  const where = 'voice via Gradio app http://tts:7860/ /say';
+  const said = (text: string) => unknownVoice(classifyAppError(text, where), where, { speaker: 'ADA', voice: 'alto' })?.type;
+  for (const text of ["Unknown voice 'alto'", 'Voice alto not found', 'Unsupported voice: alto', 'alto is not a valid voice', 'Invalid input: voice must be one of bass, tenor', "The voice 'alto' does not exist"]) {
+    test(`"${text}" is UnknownVoice`, () => assert.equal(said(text), UNKNOWN_VOICE));
+  }
+  for (const text of ['Invalid input for /speak: the line is 302 tokens; the voice model reads at most 256: split the line', 'The model refuses to say that', 'CUDA out of memory', 'Connection errored out.']) {
+    test(`"${text}" is not`, () => assert.equal(said(text), undefined));
+  }
+  test('nor is any refusal when the line named no voice', () =>
+    assert.equal(unknownVoice(classifyAppError("Unknown voice 'alto'", where), where, { speaker: 'ADA' }), undefined));
 });

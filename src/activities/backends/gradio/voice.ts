@@ -77,7 +77,7 @@ async function referenceClip(spec: BackendSpec, call: GradioCall, req: VoiceRequ
 }
 
 /** An app refusing the voice name (its own words, after our prefix) becomes UNKNOWN_VOICE, which the activity falls back on. */
-const REFUSED_VOICE = /\bvoices?\b[^.;]{0,80}\b(unknown|unsupported|not (found|available|supported|known|recogni[sz]ed|one of|a valid)|does ?n[o']t exist|no such|invalid)\b|\b(unknown|unsupported|invalid|no such)\b[^.;]{0,20}\bvoice\b/i;
+const REFUSED_VOICE = /\bvoices?\b[^.;]{0,80}\b(unknown|unsupported|not (found|available|supported|known|recogni[sz]ed|one of|a valid)|does ?n[o']t exist|no such|invalid)\b|\b(unknown|unsupported|invalid|no such|not an? (valid|known|supported))\b[^.;]{0,20}\bvoice\b/i;
 
 export function unknownVoice(err: unknown, where: string, req: Pick<VoiceRequest, 'voice' | 'speaker'>): ApplicationFailure | undefined {
   if (req.voice === undefined || !(err instanceof ApplicationFailure)) return undefined;
