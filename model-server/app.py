@@ -1,9 +1,9 @@
 """AI WebTV's own model server: Zeroscope v2 576w (/run), Zeroscope v2 XL (/upscale), FILM or a
-cross-fade (/interpolate) and MusicGen (/predict_full) in one Gradio app, with the endpoint names and
-parameters of the product's default mapping, so a channel config needs only
-`"app": "http://gpu-box:7860/"`. See docs/model-server.md.
+cross-fade (/interpolate), MusicGen (/predict_full), Dia's dialogue speech (/speak) and AudioLDM 2's sound
+effects (/sfx) in one Gradio app, with the endpoint names and parameters of the product's default mapping,
+so a channel config needs only `"app": "http://gpu-box:7860/"`. See docs/model-server.md.
 
-All four endpoints share one concurrency slot ("gpu"): one job per GPU at a time, behind a queue of
+All the endpoints share one concurrency slot ("gpu"): one job per GPU at a time, behind a queue of
 WEBTV_QUEUE_SIZE. Run one server per GPU (CUDA_VISIBLE_DEVICES) to use several.
 
 GET /webtv/health answers outside the queue: device, loaded models, free GPU memory.
@@ -20,7 +20,7 @@ import torch
 import uvicorn
 from fastapi import FastAPI
 
-from endpoints import MUSIC_MAX_SEC, SEED_MAX, Jobs
+from endpoints import MUSIC_MAX_SEC, SEED_MAX, SFX_MAX_SEC, SFX_MIN_SEC, Jobs
 from model_cache import ModelCache
 from fetch_weights import fetch_film_if_asked
 from settings import FILM_FILE, models_dir, read_settings
@@ -61,6 +61,21 @@ def build_demo(jobs: Jobs) -> gr.Blocks:
             mseed = gr.Slider(0, SEED_MAX, value=0, step=1, label="Seed")
             aout = gr.Audio(label="Generated music", type="filepath")
             gr.Button("Generate").click(jobs.music, [text, melody, duration, mseed], aout, api_name="predict_full", **gpu)
+        with gr.Tab("Dia (speech)"):
+            line = gr.Textbox(label="Text ([S1]/[S2] speaker tags and cues such as (laughs); untagged is [S1])")
+            vseed = gr.Slider(0, SEED_MAX, value=0, step=1, label="Seed")
+            ref = gr.Audio(label="Audio prompt: a reference clip of the voice (optional)", type="filepath")
+            ref_text = gr.Textbox(value="", label="Audio prompt transcript (the words spoken in the clip)")
+            vout = gr.Audio(label="Speech", type="filepath")
+            gr.Button("Speak").click(jobs.speak, [line, vseed, ref, ref_text], vout, api_name="speak", **gpu)
+        with gr.Tab("AudioLDM 2 (sound effects)"):
+            cue = gr.Textbox(label="Sound description")
+            sduration = gr.Slider(SFX_MIN_SEC, SFX_MAX_SEC, value=5, step=0.1, label="Duration")
+            sseed = gr.Slider(0, SEED_MAX, value=0, step=1, label="Seed")
+            negative = gr.Textbox(value="Low quality.", label="Negative prompt")
+            ssteps = gr.Slider(1, 500, value=200, step=1, label="Number of inference steps")
+            sout = gr.Audio(label="Sound effect", type="filepath")
+            gr.Button("Generate").click(jobs.sfx, [cue, sduration, sseed, negative, ssteps], sout, api_name="sfx", **gpu)
     return demo
 
 

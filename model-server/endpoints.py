@@ -1,5 +1,7 @@
-"""The four jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the
-product's default mapping (src/activities/backends/gradio/spec.ts) in the Spaces' order."""
+"""The jobs behind /run, /upscale, /interpolate and /predict_full, with the parameters of the product's
+default mapping (src/activities/backends/gradio/spec.ts) in the Spaces' order, and /speak and /sfx, the
+directed episodes' voices and sound effects (no Space to follow: their names are the defaults there)."""
+import hashlib
 import inspect
 import json
 import time
@@ -15,14 +17,16 @@ import torch
 
 import loaders
 import music
-from errors import bad_input, check_range, run_on_gpu
+import sound
+from errors import SEED_MAX, bad_input, check_range, run_on_gpu
 from interpolators import output_frames, retime
 from model_cache import free_memory
 from media import probe_video, read_audio, read_frames, to_uint8, write_audio, write_video
 
-SEED_MAX = 2**31 - 1
 # Longer scores are made in windows (music.py); ten minutes bounds one job's time on the GPU.
 MUSIC_MAX_SEC = 600
+# A sound effect is a moment, not a score; AudioLDM 2 was trained on 10-s clips.
+SFX_MIN_SEC, SFX_MAX_SEC = 0.5, 30
 # Zeroscope renders at 8 fps (24 frames = a 3-s shot), as the product's SHOT constant expects.
 VIDEO_FPS = 8
 
@@ -64,7 +68,7 @@ class Jobs:
         if cuda:
             torch.cuda.reset_peak_memory_stats(self.s.device)
         try:
-            yield
+            yield record
         except Exception as err:
             record["error"] = str(err)[:300]
             raise
@@ -126,6 +130,17 @@ class Jobs:
     def music(self, text, melody, duration, seed=0, progress=gr.Progress()):
         with self._job("/predict_full", text):
             return self._music(text, melody, duration, seed, progress)
+
+    def speak(self, text, seed=0, audio_prompt=None, audio_prompt_transcript="", progress=gr.Progress()):
+        with self._job("/speak", text) as record:
+            clip = _video_path(audio_prompt)
+            # Which reference clip spoke the line (the health route's jobs): a character's lines share one.
+            record["audio_prompt_sha256"] = _sha256(clip) if clip and os.path.isfile(clip) else None
+            return self._speak(text, seed, clip, audio_prompt_transcript, progress)
+
+    def sfx(self, text, duration, seed=0, negative_prompt="Low quality.", num_inference_steps=200, progress=gr.Progress()):
+        with self._job("/sfx", text):
+            return self._sfx(text, duration, seed, negative_prompt, num_inference_steps, progress)
 
     # ---- /run: Zeroscope v2 576w --------------------------------------------------------------
     def _run(self, prompt, seed, num_frames, num_inference_steps, progress):
@@ -252,18 +267,73 @@ class Jobs:
         write_audio(score.samples, score.rate, seconds, path)
         return path
 
+    # ---- /speak: Dia, a line in the voice of its reference clip ---------------------------------
+    def _speak(self, text, seed, clip, transcript, progress):
+        text = _prompt("/speak", text, name="text")
+        seed = int(check_range("/speak", "seed", seed, 0, SEED_MAX))
+        if transcript is not None and not isinstance(transcript, str):
+            raise bad_input("/speak", "audio_prompt_transcript must be a text")
+        transcript = (transcript or "").strip()
+        if clip and not transcript:
+            raise bad_input("/speak", "audio_prompt_transcript is empty: give the words spoken in audio_prompt "
+                            "(Dia continues the clip's dialogue, so it must know what was said)")
+        if transcript and not clip:
+            raise bad_input("/speak", "audio_prompt_transcript was given without audio_prompt; send both or neither")
+
+        def job():
+            vm = self._model("voice", "WEBTV_VOICE_MODEL", "voice", loaders.load_voice)
+            rate = vm.processor.feature_extractor.sampling_rate
+            audio = {"audio": [read_audio(clip, rate, "/speak", "the audio_prompt")]} if clip else {}
+            inputs = vm.processor(text=[sound.dia_text(text, transcript if clip else None)], padding=True,
+                                  return_tensors="pt", **audio)
+            sound.check_text_fits(vm, inputs, bool(clip))
+            tokens = sound.new_tokens(vm, inputs)
+            prompt_len = vm.processor.get_audio_prompt_len(inputs["decoder_attention_mask"]) if clip else None
+            torch.manual_seed(seed)
+            # Dia's generate() replaces the logits processors it is given with its own: progress counts
+            # steps as a stopping criterion that never stops.
+            out = vm.model.generate(**inputs.to(self.s.device), max_new_tokens=tokens, **sound.SAMPLING,
+                                    stopping_criteria=[sound.StepCounter(_TokenProgress(progress, tokens, "speaking"))])
+            return vm.processor.batch_decode(out, audio_prompt_len=prompt_len)[0].float().numpy(), rate
+        samples, rate = self._on_gpu("/speak", "voice", job, "this line", "split the line or use a shorter reference clip")
+        if samples.size == 0:
+            raise gr.Error("The voice model ended the line before saying anything; change the line's wording or the seed")
+        path = self._out("speech.wav")
+        write_audio(samples, rate, samples.size / rate, path)
+        return path
+
+    # ---- /sfx: AudioLDM 2, a sound effect from its description ---------------------------------
+    def _sfx(self, text, duration, seed, negative_prompt, num_inference_steps, progress):
+        text = _prompt("/sfx", text, name="text")
+        seconds = check_range("/sfx", "duration", duration, SFX_MIN_SEC, SFX_MAX_SEC)
+        seed = int(check_range("/sfx", "seed", seed, 0, SEED_MAX))
+        steps = int(check_range("/sfx", "num_inference_steps", num_inference_steps, 1, 500))
+        negative = negative_prompt.strip() if isinstance(negative_prompt, str) else ""
+
+        def job():
+            pipe = self._model("sfx", "WEBTV_SFX_MODEL", "sound-effect", loaders.load_sound_effects)
+            out = pipe(text, negative_prompt=negative or None, num_inference_steps=steps, audio_length_in_s=seconds,
+                       generator=torch.Generator("cpu").manual_seed(seed), output_type="np",
+                       **_step_progress(pipe, progress, steps, "denoising"))
+            return out.audios[0], pipe.vocoder.config.sampling_rate
+        samples, rate = self._on_gpu("/sfx", "sfx", job, f"{seconds:g} s of sound", "ask for a shorter duration")
+        path = self._out("sfx.wav")
+        write_audio(samples, rate, seconds, path)
+        return path
+
 
 class _TokenProgress:
     """A logits processor that only counts: one call per generated token step."""
 
-    def __init__(self, progress, total: int):
+    def __init__(self, progress, total: int, desc: str = "composing"):
         self.progress = progress
         self.total = total
+        self.desc = desc
         self.n = 0
 
     def __call__(self, input_ids, scores):
         self.n += 1
-        self.progress((min(self.n, self.total), self.total), desc="composing", unit="tokens")
+        self.progress((min(self.n, self.total), self.total), desc=self.desc, unit="tokens")
         return scores
 
 
@@ -318,6 +388,11 @@ def _prompt(endpoint: str, value, name: str = "prompt") -> str:
     if not isinstance(value, str) or not value.strip():
         raise bad_input(endpoint, f"{name} must be a non-empty text")
     return value.strip()
+
+
+def _sha256(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _video_path(value):

@@ -8,6 +8,9 @@ import traceback
 import gradio as gr
 import torch
 
+# Every endpoint's seed: what torch.Generator and the Spaces' sliders take.
+SEED_MAX = 2**31 - 1
+
 
 def bad_input(endpoint: str, why: str) -> gr.Error:
     return gr.Error(f"Invalid input for {endpoint}: {why}")

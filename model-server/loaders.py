@@ -112,3 +112,33 @@ def load_music(source: str, device: torch.device, dtype: torch.dtype) -> MusicMo
             why = " ".join(str(err).split())[:200]
             print(f"webtv-model-server: {source} composes from text only; no melody conditioning here ({why})", flush=True)
     return MusicModel(model, tokenizer, processor, melody, why)
+
+
+class VoiceModel:
+    """Dia and its processor, whose audio tokenizer (the DAC codec) turns a reference clip into codes and
+    the generated codes into a waveform."""
+
+    def __init__(self, model, processor):
+        self.model = model
+        self.processor = processor
+
+    def modules_for_size(self):
+        return [self.model, self.processor.audio_tokenizer]
+
+
+def load_voice(source: str, device: torch.device, dtype: torch.dtype) -> VoiceModel:
+    from transformers import DiaForConditionalGeneration, DiaProcessor
+    model = DiaForConditionalGeneration.from_pretrained(source, dtype=dtype).to(device).eval()
+    # The processor names its codec (descript/dac_44khz for nari-labs' checkpoints) and loads it too; the
+    # codec stays in float32, as Dia's own examples run it.
+    processor = DiaProcessor.from_pretrained(source)
+    processor.audio_tokenizer.to(device).eval()
+    return VoiceModel(model, processor)
+
+
+def load_sound_effects(source: str, device: torch.device, dtype: torch.dtype):
+    from diffusers import AudioLDM2Pipeline
+    # The checkpoint's own scheduler: AudioLDM 2's authors sample with it (DDIM for cvssp/audioldm2).
+    pipe = AudioLDM2Pipeline.from_pretrained(source, torch_dtype=dtype).to(device)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe

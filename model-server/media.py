@@ -71,13 +71,13 @@ def write_video(frames: np.ndarray, fps: float, path: str, out_fps: float | None
         raise RuntimeError(f"ffmpeg could not write the video: {r.stderr.decode(errors='replace')[-500:]}")
 
 
-def read_audio(path: str, rate: int, endpoint: str) -> np.ndarray:
-    """Mono float32 samples at `rate` (a melody to condition on)."""
+def read_audio(path: str, rate: int, endpoint: str, what: str = "the melody") -> np.ndarray:
+    """Mono float32 samples at `rate` (a melody to condition on, a voice's reference clip)."""
     r = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-ac", "1", "-ar", str(rate), "-f", "f32le", "-"],
                        capture_output=True)
     if r.returncode != 0 or not r.stdout:
         why = (r.stderr.decode(errors="replace").strip().splitlines() or ["no audio"])[-1]
-        raise bad_input(endpoint, f"the melody could not be decoded ({why})")
+        raise bad_input(endpoint, f"{what} could not be decoded ({why})")
     return np.frombuffer(r.stdout, dtype=np.float32)
 
 

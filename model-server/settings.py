@@ -13,6 +13,9 @@ class ModelSettings:
     upscale: str
     interpolate: str
     music: str
+    # /speak and /sfx (issue 22): a dialogue model and a text-to-audio pipeline.
+    voice: str = "nari-labs/Dia-1.6B-0626"
+    sfx: str = "cvssp/audioldm2"
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ def read_settings() -> Settings:
             # empty or unset: the installed FILM file if there is one.
             interpolate=env("WEBTV_INTERPOLATE_MODEL") or default_interpolator(),
             music=env("WEBTV_MUSIC_MODEL", "facebook/musicgen-melody"),
+            voice=env("WEBTV_VOICE_MODEL") or ModelSettings.voice,
+            sfx=env("WEBTV_SFX_MODEL") or ModelSettings.sfx,
         ),
         device=device,
         # fp16 halves the memory on a GPU; CPUs run float32 (fp16 matmuls there are slow or missing).

@@ -15,6 +15,14 @@ sys.path.insert(0, SERVER)
 torch.set_num_threads(1)
 
 
+def tiny_sound():
+    """The builders of /speak's and /sfx's tiny models (tests/tiny_sound.py, also run by test/model-server-sound.test.ts)."""
+    spec = importlib.util.spec_from_file_location("tiny_sound", os.path.join(HERE, "tiny_sound.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def tiny_models():
     spec = importlib.util.spec_from_file_location("tiny_models", os.path.join(FIXTURES, "tiny_models.py"))
     module = importlib.util.module_from_spec(spec)
@@ -24,7 +32,8 @@ def tiny_models():
 
 def cpu_settings(**models):
     from settings import ModelSettings, Settings
-    m = {"video": "unused", "upscale": "unused", "interpolate": "blend", "music": "unused", **models}
+    m = {"video": "unused", "upscale": "unused", "interpolate": "blend", "music": "unused", "voice": "unused", "sfx": "unused",
+         **models}
     return Settings(models=ModelSettings(**m), device=torch.device("cpu"), dtype=torch.float32, max_loaded=0,
                     gpu_reserve_bytes=0, queue_size=1)
 

@@ -1,12 +1,12 @@
 // What `webtv spaces check` asks of each configured app: can we connect, which Gradio and protocol,
 // and does the endpoint's signature match our params mapping and output setting. Never submits a job.
-import type { BackendSpec, MediaCapability } from '../backends';
+import type { BackendSpec } from '../backends';
 import { connectApp, endpointParams, signatureProblems, type AppConnection } from './connection';
 import { DEAD_STAGES, WAIT_STAGES, deadStageText, isSpaceId, readSpaceRuntime, resolveSpaceHost, wake } from './space';
-import { parseGradioSpec } from './spec';
+import { parseGradioSpec, type GradioCapability } from './spec';
 
 export interface CapabilityCheck {
-  capability: MediaCapability;
+  capability: GradioCapability;
   kind: string;
   app?: string;
   endpoint?: string;
@@ -22,7 +22,7 @@ export interface CapabilityCheck {
   problems: string[];
 }
 
-export async function checkCapability(capability: MediaCapability, spec: BackendSpec, timeoutMs = 30_000): Promise<CapabilityCheck> {
+export async function checkCapability(capability: GradioCapability, spec: BackendSpec, timeoutMs = 30_000): Promise<CapabilityCheck> {
   if (spec.kind !== 'gradio') return { capability, kind: spec.kind, ok: true, problems: [] };
   const base: CapabilityCheck = { capability, kind: 'gradio', app: String(spec.app ?? ''), ok: false, problems: [] };
   let call;

@@ -4,29 +4,45 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { BackendSpec, MediaCapability } from '../backends';
+import type { SoundCapability } from '../../../shared/types';
 
-/** The values our call provides per capability; a params mapping refers to them as "$name". */
-export const CALL_VALUES: Record<MediaCapability, readonly string[]> = {
+/** What a Gradio app can make: a shot's media, and a directed episode's lines and sound effects. */
+export type GradioCapability = MediaCapability | SoundCapability;
+
+/**
+ * The values our call provides per capability; a params mapping refers to them as "$name". A voice line
+ * also provides its character's reference clip (`reference_audio`, a WAV uploaded to the app) and the
+ * words spoken in it (`reference_text`): an app whose params map `$reference_audio` gets them with every
+ * line (voice.ts), and `$voice`, the show's voice name for the character, when its params map that.
+ */
+export const CALL_VALUES: Record<GradioCapability, readonly string[]> = {
   video: ['prompt', 'seed'],
   upscale: ['video', 'prompt', 'seed'],
   interpolate: ['video', 'fps'],
   music: ['description', 'duration', 'seed'],
+  voice: ['text', 'seed', 'speaker', 'voice', 'reference_audio', 'reference_text'],
+  sfx: ['text', 'duration', 'seed'],
 };
 
 /** The media kind each capability must return (checked with ffprobe). */
-export const OUTPUT_KIND: Record<MediaCapability, 'video' | 'audio'> = {
-  video: 'video', upscale: 'video', interpolate: 'video', music: 'audio',
+export const OUTPUT_KIND: Record<GradioCapability, 'video' | 'audio'> = {
+  video: 'video', upscale: 'video', interpolate: 'video', music: 'audio', voice: 'audio', sfx: 'audio',
 };
 
 /**
  * Defaults follow the Spaces' signatures (Zeroscope v2 576w, Zeroscope v2 XL, FILM, MusicGen) and the
- * local fixture. A duplicated or self-hosted Space with other names only needs `endpoint` and `params`.
+ * local fixture; our model server (model-server/app.py) answers to the same names. A duplicated or
+ * self-hosted Space with other names only needs `endpoint` and `params`. Voices and sound effects have no
+ * public Space to follow: their defaults are our model server's /speak (Dia, with the character's
+ * reference clip as its audio prompt) and /sfx (AudioLDM 2), and a spec names the app that serves them.
  */
-export const DEFAULT_CALLS: Record<MediaCapability, { endpoint: string; params: Record<string, unknown> }> = {
+export const DEFAULT_CALLS: Record<GradioCapability, { endpoint: string; params: Record<string, unknown> }> = {
   video: { endpoint: '/run', params: { prompt: '$prompt', seed: '$seed', num_frames: 24, num_inference_steps: 25 } },
   upscale: { endpoint: '/upscale', params: { video: '$video', prompt: '$prompt', seed: '$seed', denoise_strength: 0.75 } },
   interpolate: { endpoint: '/interpolate', params: { video: '$video', interpolation_depth: 2, fps: '$fps' } },
   music: { endpoint: '/predict_full', params: { text: '$description', melody: null, duration: '$duration' } },
+  voice: { endpoint: '/speak', params: { text: '$text', seed: '$seed', audio_prompt: '$reference_audio', audio_prompt_transcript: '$reference_text' } },
+  sfx: { endpoint: '/sfx', params: { text: '$text', duration: '$duration', seed: '$seed' } },
 };
 
 export const gradioSpecSchema = z.strictObject({
@@ -46,7 +62,7 @@ export const gradioSpecSchema = z.strictObject({
 });
 
 export interface GradioCall {
-  capability: MediaCapability;
+  capability: GradioCapability;
   app: string;
   endpoint: string;
   params: Record<string, unknown>;
@@ -66,7 +82,7 @@ export function describeIssue(error: z.ZodError, prefix: string): string {
 }
 
 /** Validates a spec for one capability; a bad config is non-retryable (retrying cannot fix it). */
-export function parseGradioSpec(capability: MediaCapability, spec: BackendSpec): GradioCall {
+export function parseGradioSpec(capability: GradioCapability, spec: BackendSpec): GradioCall {
   const parsed = gradioSpecSchema.safeParse(spec);
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(`Gradio config for ${capability} is invalid: ${describeIssue(parsed.error, `backends.${capability}`)}`, 'GradioConfigInvalid');
