@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { BackendSpec } from '../../activities/backends/backends';
 import { checkCapability, type CapabilityCheck } from '../../activities/backends/gradio/check';
-import { loadChannelBackends, MEDIA_CAPABILITIES } from '../../channels/channelConfig';
+import { loadChannelBackends, MEDIA_CAPABILITIES, SOUND_CAPABILITIES } from '../../channels/channelConfig';
 import { checkModelServers, formatModelServers } from './modelServerHealth';
 import { channelConfigFileFromEnv } from '../../config/settings';
 
@@ -38,7 +38,9 @@ export async function run(argv: string[]): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  const checks = await Promise.all(MEDIA_CAPABILITIES.map((cap) =>
+  // The sound capabilities matter to directed episodes only: checked when the config names them.
+  const caps = [...MEDIA_CAPABILITIES, ...SOUND_CAPABILITIES.filter((cap) => backends[cap])];
+  const checks = await Promise.all(caps.map((cap) =>
     checkCapability(cap, (backends[cap] ?? { kind: 'offline' }) as BackendSpec, timeoutSec * 1000)));
   const modelServers = await checkModelServers(checks.filter((c) => c.reachable).map((c) => c.app!), timeoutSec * 1000);
   if (args.values.json) console.log(JSON.stringify({ config: file, ok: checks.every((c) => c.ok), checks, modelServers }, null, 2));
