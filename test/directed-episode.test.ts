@@ -202,7 +202,10 @@ test('the story continues: episode 2 is written from episode 1, and survives a w
   try {
     const handle = await t.client.workflow.start('channelWorkflow', { taskQueue, workflowId: channelWorkflowId('story'), args: [input] });
     const status = () => handle.query(statusQuery);
-    await waitFor('episode 2 in production', async () => (await status()).producing.some((p) => p.episode === 2), 300_000, 300);
+    await waitFor('episode 2 in production', async () => {
+      if (first.exitCode !== null) throw new Error(`the worker process ended early: ${(await first).all}`);
+      return (await status()).producing.some((p) => p.episode === 2);
+    }, 300_000, 300);
     first.kill('SIGKILL');
     assert.equal((await first).signal, 'SIGKILL');
     // One process runs one worker per task queue: this one takes over every role.
