@@ -52,7 +52,7 @@ async function stageCosts(dataDir: string, show: Show, episode: number): Promise
     const speaker = character >= 0 ? show.characters[character].name : NARRATOR;
     return run(acts.voiceLine, { ...ref, line: i, text: l.text, speaker, character, ...(show.characters[character]?.voice ? { voice: show.characters[character].voice } : {}), seed: voiceSeed(speaker), backend: offline });
   })));
-  const plan = planEpisode(sp, voices.map((v) => v.durationSec));
+  const plan = planEpisode(sp, voices.map((v) => v.durationSec), BROADCAST.fps);
   const base = (i: number) => ({ ...ref, shot: i, prompt: plan.shots[i].prompt, seed: seed + i * 7919 });
   const from = (r: MediaResult) => ({ inPath: r.path, ...(r.videoSec ? { inputSec: r.videoSec } : {}), ...(r.videoSize ? { inputSize: r.videoSize } : {}) });
   const generated = await measured('generate', () => Promise.all(plan.shots.map((s, i) => run(acts.generateShot, { ...base(i), durationSec: s.seconds, backend: offline }))));

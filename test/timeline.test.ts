@@ -12,7 +12,7 @@ const sp = (scenes: number[][], lines: Screenplay['lines'] = [], cues: Screenpla
 });
 
 test('shots keep their written length in whole frames when no line needs more', () => {
-  const plan = planEpisode(sp([[3, 2.5], [4, 2]]), []);
+  const plan = planEpisode(sp([[3, 2.5], [4, 2]]), [], BROADCAST.fps);
   assert.deepEqual(plan.shots.map((s) => s.seconds), [3, 2.5, 4, 2]);
   assert.deepEqual(plan.shots.map((s) => s.start), [0, 3, 5.5, 9.5]);
   assert.equal(plan.totalSec, 11.5);
@@ -25,7 +25,7 @@ test('a line longer than its shot stretches that shot; lines never overlap and a
     { speaker: 'NARRATOR', text: 'two', shot: 1 },
     { speaker: 'Lorenzo', text: 'three', shot: 3 },
   ];
-  const plan = planEpisode(sp([[2, 3], [3, 3]], lines), [2.2, 3.1, 1.0]);
+  const plan = planEpisode(sp([[2, 3], [3, 3]], lines), [2.2, 3.1, 1.0], BROADCAST.fps);
   const [a, b, c] = plan.lines;
   assert.ok(b.start >= a.end, 'in order, no overlap');
   const first = plan.shots[0];
@@ -41,7 +41,7 @@ test('cues sit in their shot at their offset; music is made in windows of at mos
   const plan = planEpisode(sp([[4, 4, 4, 4, 4, 4, 4, 4, 4, 4], [3, 3]], [], [
     { text: 'rain', kind: 'rain', shot: 2, offsetSec: 1.5 },
     { text: 'door', kind: 'door', shot: 12, offsetSec: 10 },
-  ]), []);
+  ]), [], BROADCAST.fps);
   assert.equal(plan.cues[0].at, 4 + 1.5);
   assert.ok(plan.cues[1].at < plan.totalSec && plan.cues[1].at >= plan.shots[11].start, 'an offset past its shot is held inside it');
   assert.ok(plan.cues[1].at + plan.cues[1].seconds <= plan.totalSec + 1e-9);

@@ -2,7 +2,6 @@
 // and the lines' voiced lengths. Voice comes first, so shots are made at their final lengths: a shot lasts
 // its written seconds or as long as the lines that start in it need, and a line is never cut.
 // Pure: the episode workflow computes it (deterministic), the mix and the tests read it.
-import { BROADCAST } from './types';
 import type { Screenplay, SfxKind } from './show';
 
 export interface PlannedShot { index: number; scene: number; start: number; seconds: number; prompt: string; camera: string; characters: string[] }
@@ -28,14 +27,15 @@ export const CUE_SEC = 2.5;
 export const MUSIC_WINDOW_SEC = 30;
 export const MUSIC_CROSSFADE_SEC = 1;
 
-const frames = (sec: number) => Math.ceil(sec * BROADCAST.fps - 1e-6);
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * `lineSec[i]`: the voiced length of screenplay line i. Shot numbers in lines and cues are 1-based and
+ * `lineSec[i]`: the voiced length of screenplay line i; `fps`: the rate shots are cut at (BROADCAST.fps), so
+ * every shot lasts whole frames. Shot numbers in lines and cues are 1-based and
  * checked by the director's rules (a line or cue naming a shot that does not exist goes to the last one).
  */
-export function planEpisode(sp: Screenplay, lineSec: number[]): EpisodePlan {
+export function planEpisode(sp: Screenplay, lineSec: number[], fps: number): EpisodePlan {
+  const frames = (sec: number) => Math.ceil(sec * fps - 1e-6);
   const flat = sp.scenes.flatMap((scene, s) => scene.shots.map((shot) => ({ ...shot, scene: s })));
   const shotOf = (n: number) => Math.min(Math.max(1, Math.trunc(n)), flat.length) - 1;
   const linesIn = flat.map(() => [] as number[]);
@@ -54,7 +54,7 @@ export function planEpisode(sp: Screenplay, lineSec: number[]): EpisodePlan {
       cursor += sec + LINE_GAP_SEC;
     }
     const need = linesIn[k].length ? cursor - LINE_GAP_SEC + LINE_TAIL_SEC - start : 0;
-    const seconds = frames(Math.max(shot.seconds, need)) / BROADCAST.fps;
+    const seconds = frames(Math.max(shot.seconds, need)) / fps;
     shots.push({ index: k, scene: shot.scene, start: round3(start), seconds, prompt: shot.prompt, camera: shot.camera, characters: shot.characters });
     t = start + seconds;
   });

@@ -13,7 +13,7 @@ import { musicSegmentSec, planEpisode, type EpisodePlan } from '../shared/timeli
 import { episodeMuxingSignal, episodeWrittenSignal } from '../shared/channelMessages';
 import { failureMessage } from '../shared/failureMessage';
 import type { EpisodeModerator } from './episodeModeration';
-import type { EpisodeProgress } from './episode';
+import type { EpisodeProgress } from './episodeProgress';
 
 /** patched() id: an episode with a show is directed (histories from before shows had none). */
 export const DIRECTED_PATCH = 'directed-episode-v1';
@@ -120,7 +120,7 @@ export class DirectedEpisode {
       say(`${++voiced}/${sp.lines.length} lines voiced`);
       return { r, speaker };
     });
-    const plan = planEpisode(sp, voices.map((v) => v.r.durationSec));
+    const plan = planEpisode(sp, voices.map((v) => v.r.durationSec), BROADCAST.fps);
 
     // 2. Shots at their final lengths, effects at their cues, music per scene: all at once.
     progress.stage = 'shots';

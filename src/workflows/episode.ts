@@ -2,7 +2,7 @@
 // make every shot (generate → upscale with the same prompt → interpolate, a few shots at once), compose
 // the music meanwhile, then mux. A remote backend that gives up is replaced by the offline one, on record.
 import {
-  ApplicationFailure, CancellationScope, defineQuery, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler,
+  ApplicationFailure, CancellationScope, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -15,18 +15,9 @@ import { taskQueues } from '../shared/taskQueues';
 import { EpisodeModerator } from './episodeModeration';
 import { episodeMuxingSignal } from '../shared/channelMessages';
 import { MODERATION_PATCH } from './moderation';
+import { episodeProgressQuery, type EpisodeProgress } from './episodeProgress';
 import { DIRECTED_PATCH, inParallel, signalParent, writeDirectedEpisode, type MediaStep } from './directedEpisode';
 
-export interface EpisodeProgress {
-  /** voices and mixing: a directed episode's own stages (directedEpisode.ts). */
-  stage: 'writing' | 'voices' | 'shots' | 'mixing' | 'muxing' | 'done';
-  shotsTotal: number;
-  shotsDone: number;
-  prompts: string[];
-  steps: StepRecord[];
-}
-
-export const episodeProgressQuery = defineQuery<EpisodeProgress>('progress');
 
 const LOCAL: ActivityOptions = {
   startToCloseTimeout: '10 minutes',

@@ -11,7 +11,8 @@ import { episodeWorkflowId } from '../../shared/channel';
 import type { EpisodeInput, EpisodeManifest } from '../../shared/types';
 import { episodeInputProblem, offlineBackends } from '../../shared/validation';
 import { themeRejection } from '../../shared/theme';
-import { episodeProgressQuery, episodeWorkflow, type EpisodeProgress } from '../../workflows/episode';
+import { episodeWorkflow } from '../../workflows/episode';
+import { episodeProgressQuery, type EpisodeProgress } from '../../workflows/episodeProgress';
 
 const USAGE = 'usage: webtv episode make --theme "…" | --show show.json [--theme "…"] [--length MIN-MAX] [--shots N] [--backend offline|openai] [--seed S] [--channel name] [--episode N] [--parallel K] [--config file] [--json]';
 

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { episodeWorkflowId, type ChannelStatus } from '../../shared/channel';
 import { defineQuery } from '@temporalio/workflow';
-import type { EpisodeProgress } from '../../workflows/episode';
+import type { EpisodeProgress } from '../../workflows/episodeProgress';
 
 // The episode workflow's `progress` query, by name: importing the workflow module would load workflow code here.
 const episodeProgressQuery = defineQuery<EpisodeProgress>('progress');
