@@ -7,7 +7,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
-import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, ShotList, StepRecord } from '../shared/types';
+import type { BackendSpec, EpisodeInput, EpisodeManifest, MediaCapability, MediaResult, ShotList } from '../shared/types';
 import { failureMessage, noWorkerTookIt } from '../shared/failureMessage';
 import { BROADCAST, SHOT_SECONDS } from '../shared/types';
 import { episodeInputProblem } from '../shared/validation';
