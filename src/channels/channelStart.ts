@@ -49,6 +49,13 @@ export async function startChannel(client: Client, taskQueue: string, input: Cha
     state.theme = themeOverride;
     state.themeChecked = false; // a new theme is moderated like any other before it is used or shown
   }
+  // A show given to a stopped channel replaces the one it kept: moderated before it is used, and another
+  // show (a new title) starts its own story.
+  if (state && input.show && JSON.stringify(input.show) !== JSON.stringify(state.show)) {
+    if (state.show?.title !== input.show.title) state.story = [];
+    state.show = input.show;
+    state.showChecked = false;
+  }
   const args: ChannelInput = { ...input, ...(state ? { state } : {}), searchAttributes: registered };
   await client.workflow.start('channelWorkflow', {
     taskQueue,

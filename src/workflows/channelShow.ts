@@ -37,6 +37,8 @@ export class ChannelShow {
     if (show) await this.moderate(show, 'operator show');
     if (asked > this.applied) {
       this.applied = asked;
+      // Another show (a new title) starts its own story; the same show, edited, goes on with it.
+      if (show && this.st.show && show.title !== this.st.show.title) this.st.story = [];
       if (show) this.st.show = show;
       else delete this.st.show;
       this.st.showChecked = true;

@@ -130,7 +130,7 @@ async function dispatch(argv: string[]): Promise<number> {
           input.backends = config.backends as Partial<EpisodeBackends>;
           if (config.show) input.show = config.show;
         }
-        // --show beats the config's show; a stopped channel resumes with the show it had (webtv show set changes it).
+        // --show beats the config's show; given to a stopped channel, it replaces the show it kept.
         if (values.show) input.show = loadShowFile(values.show);
         input.shots = intOption(values.shots, '--shots');
         input.targetReady = intOption(values['target-ready'], '--target-ready');
