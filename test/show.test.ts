@@ -70,6 +70,12 @@ test('webtv show set/clear: a bad or refused show changes nothing; a good one is
   assert.equal(refusedStart.exitCode, 1);
   assert.match(refusedStart.stderr, /unknown field "charcters"/);
 
+  // A refused show at the start: the channel fails before it uses or shows it, and the operator is told why.
+  const refusedAtStart = { ...example, characters: [{ ...example.characters[0], description: 'a white llama holding a porn magazine' }] };
+  const startRefused = await webtv('channel', 'start', 'sh2', '--show', file('refused-start.json', refusedAtStart), '--no-broadcast');
+  assert.equal(startRefused.exitCode, 1);
+  assert.match(startRefused.stderr, /the show was not accepted: .*characters\[0\]\.description was refused by moderation/);
+
   const started = await webtv('channel', 'start', 'sh1', '--theme', 'a quiet night of coding', '--show', 'docs/show.example.json', '--no-broadcast');
   assert.equal(started.exitCode, 0, started.stderr);
   // Production is not what this test is about.

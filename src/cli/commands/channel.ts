@@ -139,7 +139,7 @@ async function dispatch(argv: string[]): Promise<number> {
         const started = await startChannel(client, settings.taskQueue, input, input.theme);
         if (started.warning) console.error(`webtv channel: warning: ${started.warning}`);
         // The channel checks a new theme first; wait for that verdict so a refusal reaches the operator.
-        const verdict = await initialThemeVerdict(handle);
+        const verdict = await initialThemeVerdict(handle, !!input.show && started.how !== 'running');
         if (verdict.rejected) {
           console.error(`webtv channel: ${verdict.rejected}`);
           return 1;
@@ -226,10 +226,10 @@ async function dispatch(argv: string[]): Promise<number> {
 }
 
 /**
- * Waits (up to a minute) until a just-started channel's initial theme has a moderation verdict: accepted
+ * Waits (up to a minute) until a just-started channel's initial theme (and show) has a moderation verdict: accepted
  * (with the endpoint-down warning, if any) or refused (the channel fails with ThemeRejected).
  */
-async function initialThemeVerdict(handle: WorkflowHandle, timeoutMs = 60_000): Promise<{ rejected?: string; warning?: string }> {
+async function initialThemeVerdict(handle: WorkflowHandle, show = false, timeoutMs = 60_000): Promise<{ rejected?: string; warning?: string }> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { status } = await handle.describe();
@@ -237,12 +237,16 @@ async function initialThemeVerdict(handle: WorkflowHandle, timeoutMs = 60_000): 
       const err = await handle.result().then(() => undefined, (e: unknown) => e);
       const rejected = themeRejection(err);
       if (rejected) return { rejected: rejected.message };
+      // A refused show (ShowRejected) or a bad one (InvalidShow) names the field.
+      const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+      if (cause?.type === 'ShowRejected' || cause?.type === 'InvalidShow') return { rejected: `the show was not accepted: ${cause.message}` };
       throw err instanceof Error ? err : new Error(String(err));
     }
     if (status.name !== 'RUNNING') return {};
     const s = await handle.query(statusQuery).catch(() => undefined);
     // Channels started before moderation existed have no verdict to wait for.
-    if (s && (!s.moderation || s.moderation.themeChecked)) return { warning: s.moderation?.warnings ? s.moderation.lastWarning : undefined };
+    // With a show, its verdict too: the status shows it once moderation has passed it.
+    if (s && (!s.moderation || s.moderation.themeChecked) && (!show || s.show)) return { warning: s.moderation?.warnings ? s.moderation.lastWarning : undefined };
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   console.error('webtv channel: the initial theme is still being checked; see "webtv channel status"');
