@@ -17,6 +17,12 @@ import { probe } from '../src/activities/media/ffmpeg';
 import { freePort } from '../src/servers/temporalDevServer';
 import { baseEnv, modelServerPython, repoRoot, startModelServer, type ModelServer } from './helpers/modelServer';
 import { waitFor } from './helpers/wait';
+import { startTemporal } from './helpers/temporal';
+import { defaultBackends } from '../src/activities/backends/registry';
+import { offlineBackends } from '../src/shared/validation';
+import type { Show } from '../src/shared/show';
+import type { EpisodeInput } from '../src/shared/types';
+import { episodeWorkflow } from '../src/workflows/episode';
 
 interface Job { endpoint: string; prompt: string | null; error: string | null; audio_prompt_sha256?: string | null }
 
@@ -106,6 +112,40 @@ describe('the model server\'s /speak and /sfx through the Gradio backend (tiny D
       return true;
     });
     assert.equal((await jobs()).length, before);
+  });
+
+  test('a directed episode voiced and scored by the model server: every line by /speak, every effect by /sfx, one clip per character', async () => {
+    const t = await startTemporal();
+    try {
+      const dataDir = path.join(dir, 'episode');
+      const w = await t.startWorker({ dataDir, backends: defaultBackends() });
+      const show: Show = {
+        title: 'Harbour Lights', premise: 'Two keepers of a harbour light argue about the weather every night.',
+        setting: 'a stone lighthouse by a rainy harbour at night', style: 'cinematic, cold blue light, film grain',
+        // No voice names: our server speaks from each character's reference clip.
+        characters: [
+          { name: 'Mara', description: 'an old woman in a yellow raincoat with a brass lantern' },
+          { name: 'Ode', description: 'a young man in a grey knitted sweater and a red scarf' },
+        ],
+      };
+      const backends = { ...offlineBackends(), interpolate: { kind: 'offline', mode: 'blend' }, voice: { kind: 'gradio', app: server.url }, sfx: { kind: 'gradio', app: server.url } };
+      const input: EpisodeInput = { channel: 'msvoice', episode: 1, theme: show.premise, shots: 3, seed: 3, backends, show, storySoFar: [], lengthSec: { min: 20, max: 22 } };
+      const m = await t.client.workflow.execute(episodeWorkflow, { taskQueue: w.taskQueue, workflowId: 'msvoice/episode-1', args: [input] });
+      await w.stop();
+      const d = m.directed!;
+      assert.equal(m.degraded, false, JSON.stringify(m.steps.filter((x) => x.degraded)));
+      assert.ok(d.voices.length > 0 && d.voices.every((v) => v.backend === 'gradio' && !v.fellBack), JSON.stringify(d.voices));
+      const sfx = m.steps.filter((x) => x.step === 'makeSoundEffect');
+      assert.equal(sfx.length, d.plan.cues.length);
+      assert.ok(sfx.every((x) => x.backend === 'gradio'));
+      // One reference clip per speaking character, made once for the show and kept for its next episodes.
+      const speakers = new Set(d.voices.map((v) => v.speaker));
+      const clips = fs.readdirSync(path.join(dataDir, 'channels', 'msvoice', 'voices'));
+      assert.equal(clips.length, speakers.size, `clips ${clips.join(', ')} for ${[...speakers].join(', ')}`);
+      assert.ok(fs.existsSync(m.episodePath) && fs.existsSync(m.subtitlesPath!));
+    } finally {
+      await t.stop();
+    }
   });
 
   test('the server\'s refusal of bad input is named and not retried', async () => {
