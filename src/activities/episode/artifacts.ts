@@ -13,6 +13,9 @@ export const ACTIVITY_LOG = 'activity-log.jsonl';
 export interface LogEntry {
   step: string;
   shot?: number;
+  /** A directed episode's line (voiceLine) or cue (makeSoundEffect). */
+  line?: number;
+  cue?: number;
   backend?: string;
   attempt: number;
   outcome: 'made' | 'reused' | 'failed';
@@ -73,6 +76,8 @@ export interface ProduceOptions {
   kind: MediaKind;
   step: string;
   shot?: number;
+  line?: number;
+  cue?: number;
   backend: string;
   /** The output goes to a shared store (BackendContext.compactOutput). */
   compactOutput?: boolean;
@@ -95,7 +100,7 @@ export async function produceMedia(o: ProduceOptions): Promise<Produced> {
     try {
       const p = await probe(final);
       if (!mediaProblem(p, o.kind)) {
-        appendActivityLog(o.dir, { step: o.step, shot: o.shot, backend: o.backend, attempt, outcome: 'reused' });
+        appendActivityLog(o.dir, { step: o.step, shot: o.shot, line: o.line, cue: o.cue, backend: o.backend, attempt, outcome: 'reused' });
         return { path: final, probe: p, reused: true, attempt };
       }
     } catch {
@@ -121,10 +126,10 @@ export async function produceMedia(o: ProduceOptions): Promise<Produced> {
       if (problem) throw new Error(`the ${o.backend} backend returned unusable ${o.kind}: ${problem}`);
       return p;
     }, { tmp });
-    appendActivityLog(o.dir, { step: o.step, shot: o.shot, backend: o.backend, attempt, outcome: 'made', ms: Date.now() - started });
+    appendActivityLog(o.dir, { step: o.step, shot: o.shot, line: o.line, cue: o.cue, backend: o.backend, attempt, outcome: 'made', ms: Date.now() - started });
     return { path: final, probe: p, reused: false, attempt };
   } catch (err) {
-    appendActivityLog(o.dir, { step: o.step, shot: o.shot, backend: o.backend, attempt, outcome: 'failed', ms: Date.now() - started, error: String((err as Error)?.message ?? err).slice(0, 300) });
+    appendActivityLog(o.dir, { step: o.step, shot: o.shot, line: o.line, cue: o.cue, backend: o.backend, attempt, outcome: 'failed', ms: Date.now() - started, error: String((err as Error)?.message ?? err).slice(0, 300) });
     throw err;
   } finally {
     stop();

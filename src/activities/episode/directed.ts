@@ -131,7 +131,7 @@ export function createDirectedActivities(deps: ActivityDeps) {
       const cacheDir = path.join(channelDir(deps.dataDir, req.channel), 'voices');
       fs.mkdirSync(cacheDir, { recursive: true });
       const say = (voice: string | undefined) => produceMedia({
-        dir: dirOf(req), kind: 'audio', step: 'voiceLine', shot: req.line, backend: req.backend.kind,
+        dir: dirOf(req), kind: 'audio', step: 'voiceLine', line: req.line, backend: req.backend.kind,
         name: `line-${two(req.line)}.voice.${tag(req.text, req.speaker, req.character, voice ?? '', req.seed, JSON.stringify(req.backend))}.wav`,
         make: (outPath, ctx) => make(req.backend, {
           text: req.text, speaker: req.speaker, character: req.character, seed: req.seed, outPath, cacheDir, ...(voice ? { voice } : {}),
@@ -151,7 +151,7 @@ export function createDirectedActivities(deps: ActivityDeps) {
     async makeSoundEffect(req: SoundEffectRequest): Promise<MediaResult> {
       const make = backendFor('sfx', req.backend);
       const p = await produceMedia({
-        dir: dirOf(req), kind: 'audio', step: 'makeSoundEffect', shot: req.cue, backend: req.backend.kind,
+        dir: dirOf(req), kind: 'audio', step: 'makeSoundEffect', cue: req.cue, backend: req.backend.kind,
         name: `cue-${two(req.cue)}.sfx.${tag(req.text, req.kind, req.durationSec.toFixed(3), req.seed, JSON.stringify(req.backend))}.wav`,
         make: (outPath, ctx) => make(req.backend, { text: req.text, kind: req.kind, durationSec: req.durationSec, seed: req.seed, outPath }, ctx),
       });
