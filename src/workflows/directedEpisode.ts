@@ -128,9 +128,10 @@ export class DirectedEpisode {
     const cuesP = Promise.all(plan.cues.map((cue) => step(media, 'sfx', 'makeSoundEffect', `effect ${cue.index + 1}/${plan.cues.length} — ${cue.kind}: ${quote(cue.text)}`, (spec, o) =>
       acts.makeSoundEffect.executeWithOptions(o, [{ ...ref, cue: cue.index, text: cue.text, kind: cue.kind, durationSec: cue.seconds, seed: (input.seed + 104729 * (cue.index + 1)) % 2147483647, backend: spec, ...stays('mix') }]),
     { cue: cue.index })));
-    const moderated = await this.musicDescriptions(plan);
+    // Both parts are checked already: the scene's mood with the screenplay, the show's title with the show.
+    const description = (scene: number) => `${sp.scenes[scene].mood}; instrumental soundtrack for a scene of ${show.title}`.slice(0, 500);
     const musicP = Promise.all(plan.music.map((m, i) => step(media, 'music', 'composeMusic', `music ${i + 1}/${plan.music.length} (scene ${m.scene + 1}), ${musicSegmentSec(plan, i)} s`, (spec, o) =>
-      acts.composeMusic.executeWithOptions(o, [{ ...ref, description: moderated[i], durationSec: musicSegmentSec(plan, i), seed: (input.seed + 7 * (m.scene + 1) + i) % 2147483647, backend: spec, ...stays('mix') }]),
+      acts.composeMusic.executeWithOptions(o, [{ ...ref, description: description(m.scene), durationSec: musicSegmentSec(plan, i), seed: (input.seed + 7 * (m.scene + 1) + i) % 2147483647, backend: spec, ...stays('mix') }]),
     { segment: i })));
     // Awaited in order below; a rejection meanwhile must not go unhandled.
     cuesP.catch(() => {});
@@ -196,16 +197,6 @@ export class DirectedEpisode {
       // The timeline's length: the mux holds the last frame of a clip a model made shorter, and trims a longer one.
       durationSec: shot.seconds,
     };
-  }
-
-  /** What each music segment's model is asked for: the scene's mood, checked like the shot list's music. */
-  private async musicDescriptions(plan: EpisodePlan): Promise<string[]> {
-    const { show, moderator } = this.c;
-    return Promise.all(plan.music.map(async (m) => {
-      const description = `${m.mood}; instrumental soundtrack for a scene of ${show.title}`.slice(0, 500);
-      if (!moderator) return description;
-      return (await moderator.checkMusic(m.mood, description)).description;
-    }));
   }
 }
 
