@@ -149,7 +149,10 @@ test('each role runs its own steps, air stays on the host it claimed, and move-a
   };
   assert.ok(made(remote, /\.generated\./).length > 0, 'the remote worker wrote the generated shot');
   assert.equal(made(media, /\.generated\./).length, 0, 'the media worker did not make the shot');
-  assert.ok(made(media, /\.upscaled\./).length > 0 && made(media, /^episode\.mp4$/).length === 1, 'the media worker upscaled and muxed');
+  // (The upscaled clip itself is gone once interpolated: intermediates.ts; the activity log says who made it.)
+  const logged = (w: { dataDir: string }, step: string) =>
+    readActivityLog(path.join(channelDir(w), 'episodes', String(first.onAir!.episode!.episode).padStart(5, '0'))).some((e) => e.step === step && e.outcome === 'made');
+  assert.ok(logged(media, 'upscaleShot') && !logged(remote, 'upscaleShot') && made(media, /^episode\.mp4$/).length === 1, 'the media worker upscaled and muxed');
   assert.ok(cached(media).length > 0, 'the media worker fetched the generated shot from the store');
   const manifest = JSON.parse(fs.readFileSync(path.join(channelDir(media), 'episodes', String(first.onAir!.episode!.episode).padStart(5, '0'), 'manifest.json'), 'utf8'));
   assert.ok(fs.existsSync(path.join(channelDir(home), 'air')), 'the air folder is on the claimed host');
