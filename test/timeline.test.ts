@@ -19,7 +19,7 @@ test('shots keep their written length in whole frames when no line needs more', 
   for (const s of plan.shots) assert.ok(Number.isInteger(Math.round(s.seconds * BROADCAST.fps * 1000) / 1000), 'whole frames');
 });
 
-test('a line longer than its shot stretches that shot; lines never overlap and are never cut', () => {
+test('a line longer than its shot stretches that shot, others give the time back; lines never overlap and are never cut', () => {
   const lines = [
     { speaker: 'Lorenzo', text: 'one', shot: 1 },
     { speaker: 'NARRATOR', text: 'two', shot: 1 },
@@ -32,8 +32,17 @@ test('a line longer than its shot stretches that shot; lines never overlap and a
   assert.ok(first.seconds > 2, 'stretched past its written 2 s');
   assert.ok(b.end + LINE_TAIL_SEC <= first.start + first.seconds + 1e-9, 'the line ends inside its shot');
   assert.ok(Math.abs(first.seconds * BROADCAST.fps - Math.round(first.seconds * BROADCAST.fps)) < 1e-6, 'whole frames');
-  assert.equal(plan.shots[2].seconds, 3, 'a short line in a long shot changes nothing');
-  assert.ok(c.start >= plan.shots[2].start && c.end <= plan.shots[2].start + 3);
+  assert.ok(c.start >= plan.shots[2].start && c.end + LINE_TAIL_SEC <= plan.shots[2].start + plan.shots[2].seconds + 1e-9, 'a short line fits its shot');
+  // What the long lines added is taken back from shots with room (not below 2 s, nor below their own lines).
+  // Here the 4.25 s the first shot's lines add is more than the 3 s of room: every other shot gives all of it.
+  assert.deepEqual(plan.shots.slice(1).map((s) => s.seconds), [2, 2, 2]);
+  assert.equal(plan.totalSec, plan.shots[0].seconds + 6);
+
+  // With enough room the episode keeps its written length (to a frame per shot).
+  const roomy = planEpisode(sp([[2, 4, 4], [4, 4]], [lines[0]]), [3], BROADCAST.fps);
+  assert.ok(roomy.shots[0].seconds > 3.6, 'the line\'s shot is stretched');
+  assert.ok(Math.abs(roomy.totalSec - 18) <= 5 / BROADCAST.fps, `${roomy.totalSec} s, written 18 s`);
+  for (const s of roomy.shots) assert.ok(s.seconds >= 2 - 1e-9);
   assert.ok(Math.abs(a.end - a.start - 2.2) < 1e-3 && Math.abs(b.end - b.start - 3.1) < 1e-3, 'each line lasts its voice');
 });
 
@@ -50,4 +59,11 @@ test('cues sit in their shot at their offset; music is made in windows of at mos
   for (let i = 0; i < plan.music.length; i++) assert.ok(musicSegmentSec(plan, i) <= MUSIC_WINDOW_SEC);
   assert.equal(musicSegmentSec(plan, 0), plan.music[0].end - plan.music[0].start + MUSIC_CROSSFADE_SEC, 'overlaps the next by the crossfade');
   assert.equal(plan.music.at(-1)!.end, plan.totalSec);
+});
+
+test('when no shot has room, the voices make the episode longer rather than cut a line', () => {
+  const lines = [{ speaker: 'Lorenzo', text: 'a long line', shot: 1 }, { speaker: 'Lorenzo', text: 'another', shot: 2 }];
+  const plan = planEpisode(sp([[2, 2]], lines), [5, 5], BROADCAST.fps);
+  assert.ok(plan.totalSec > 10, `${plan.totalSec}`);
+  for (const l of plan.lines) assert.ok(Math.abs(l.end - l.start - 5) < 1e-3);
 });

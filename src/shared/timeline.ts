@@ -1,6 +1,7 @@
 // A directed episode's timeline: where every shot, line, effect and music segment sits, from the screenplay
 // and the lines' voiced lengths. Voice comes first, so shots are made at their final lengths: a shot lasts
-// its written seconds or as long as the lines that start in it need, and a line is never cut.
+// as long as the lines that start in it need, and a line is never cut; what that adds to the episode is
+// taken back from shots with room to spare, so the episode keeps its written length where it can.
 // Pure: the episode workflow computes it (deterministic), the mix and the tests read it.
 import type { Screenplay, SfxKind } from './show';
 
@@ -21,6 +22,8 @@ export interface EpisodePlan {
 export const LINE_LEAD_SEC = 0.3;
 export const LINE_GAP_SEC = 0.25;
 export const LINE_TAIL_SEC = 0.4;
+/** A shot that gives time back to lines elsewhere keeps at least this long (the director's shortest). */
+export const MIN_SHOT_SEC = 2;
 /** How long an effect plays unless the episode ends first. */
 export const CUE_SEC = 2.5;
 /** MusicGen's window: no music segment is longer. */
@@ -41,6 +44,18 @@ export function planEpisode(sp: Screenplay, lineSec: number[], fps: number): Epi
   const linesIn = flat.map(() => [] as number[]);
   sp.lines.forEach((l, i) => linesIn[shotOf(l.shot)].push(i));
 
+  // What each shot's lines need (lead, lines with gaps, tail), and its length: written, or stretched to that.
+  const need = flat.map((_, k) => (linesIn[k].length
+    ? LINE_LEAD_SEC + linesIn[k].reduce((a, i) => a + Math.max(0.1, lineSec[i] ?? 0), 0) + LINE_GAP_SEC * (linesIn[k].length - 1) + LINE_TAIL_SEC
+    : 0));
+  const length = flat.map((shot, k) => Math.max(shot.seconds, need[k]));
+  // The episode keeps its written length where it can: what the voices added is taken back from shots that
+  // have room (down to MIN_SHOT_SEC, never below what their own lines need), in proportion to their room.
+  const excess = length.reduce((a, x) => a + x, 0) - flat.reduce((a, x) => a + x.seconds, 0);
+  const room = length.map((x, k) => (x > need[k] ? Math.max(0, x - Math.max(MIN_SHOT_SEC, need[k])) : 0));
+  const roomSum = room.reduce((a, x) => a + x, 0);
+  const giveBack = roomSum > 0 ? Math.min(1, excess / roomSum) : 0;
+
   const shots: PlannedShot[] = [];
   const lines: PlannedLine[] = new Array(sp.lines.length);
   let t = 0;
@@ -53,8 +68,7 @@ export function planEpisode(sp: Screenplay, lineSec: number[], fps: number): Epi
       lines[i] = { index: i, speaker: l.speaker, text: l.text, shot: k, start: round3(cursor), end: round3(cursor + sec) };
       cursor += sec + LINE_GAP_SEC;
     }
-    const need = linesIn[k].length ? cursor - LINE_GAP_SEC + LINE_TAIL_SEC - start : 0;
-    const seconds = frames(Math.max(shot.seconds, need)) / fps;
+    const seconds = frames(length[k] - room[k] * giveBack) / fps;
     shots.push({ index: k, scene: shot.scene, start: round3(start), seconds, prompt: shot.prompt, camera: shot.camera, characters: shot.characters });
     t = start + seconds;
   });

@@ -12,6 +12,7 @@ import { DEFAULT_DIRECTED_SEC, NARRATOR, characterIndex, voiceSeed, type Screenp
 import { musicSegmentSec, planEpisode, type EpisodePlan } from '../shared/timeline';
 import { episodeMuxingSignal, episodeWrittenSignal } from '../shared/channelMessages';
 import { failureMessage } from '../shared/failureMessage';
+import { DEFAULT_THEME } from '../shared/theme';
 import type { EpisodeModerator } from './episodeModeration';
 import type { EpisodeProgress } from './episodeProgress';
 
@@ -59,7 +60,10 @@ export async function writeDirectedEpisode(c: DirectedContext) {
   const ref = { channel: input.channel, episode: input.episode };
   const writer = input.backends.writer;
   const lengthSec = input.lengthSec ?? { ...DEFAULT_DIRECTED_SEC };
-  const request = { ...ref, show, theme: input.theme, storySoFar: input.storySoFar ?? [], seed: input.seed, lengthSec };
+  // The channel's theme steers the episode when someone set one (an operator, a schedule, a viewer's
+  // suggestion); the default theme and the show's own premise say nothing the show does not.
+  const steer = input.theme !== DEFAULT_THEME && input.theme !== show.premise ? { theme: input.theme } : {};
+  const request = { ...ref, show, ...steer, storySoFar: input.storySoFar ?? [], seed: input.seed, lengthSec };
   say(`writing the screenplay of ${quote(show.title)}`);
   const write = (w: EpisodeInput['backends']['writer'], how: string) => acts.writeScreenplay.executeWithOptions(
     { ...c.writerOptions(w), summary: `screenplay (${how}): ${show.title.slice(0, 60)}, episode ${input.episode}` },
