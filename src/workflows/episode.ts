@@ -1,6 +1,7 @@
 // One episode, from a theme to a broadcast-ready episode.mp4. Reads like the process: write the shot list,
 // make every shot (generate → upscale with the same prompt → interpolate, a few shots at once), compose
 // the music meanwhile, then mux. A remote backend that gives up is replaced by the offline one, on record.
+// An episode of a show is directed instead: directedEpisode.ts, from the same steps.
 import {
   ApplicationFailure, CancellationScope, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler,
   workflowInfo,
@@ -17,7 +18,6 @@ import { episodeMuxingSignal } from '../shared/channelMessages';
 import { MODERATION_PATCH } from './moderation';
 import { episodeProgressQuery, type EpisodeProgress } from './episodeProgress';
 import { DIRECTED_PATCH, inParallel, signalParent, writeDirectedEpisode, type MediaStep } from './directedEpisode';
-
 
 const LOCAL: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
@@ -121,8 +121,6 @@ export async function episodeWorkflow(input: EpisodeInput): Promise<EpisodeManif
   }
   progress.prompts = list.prompts;
   progress.stage = 'shots';
-
-
 
   const durationSec = input.shots * SHOT_SECONDS;
   let description = `${list.mood}; instrumental soundtrack for: ${theme}`.slice(0, 500);
