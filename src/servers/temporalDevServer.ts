@@ -19,13 +19,30 @@ export async function temporalCliPath(): Promise<string> {
   return stdout.trim().split('\n').pop()!;
 }
 
+/**
+ * A port free now on 127.0.0.1, for a server that binds it next. Picked below Linux's ephemeral range
+ * (32768–60999): a port handed out by the kernel (bind to 0, as the Temporal dev server does for its inner
+ * services) is never one of these, so no other process is given it between our check and our bind.
+ */
 export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 100; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canListen(port)) return port;
+  }
+  return listenOn(0);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return listenOn(port).then(() => true, () => false);
+}
+
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+    srv.listen(port, '127.0.0.1', () => {
+      const { port: bound } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(bound));
     });
   });
 }
