@@ -4,7 +4,7 @@
 // channel is a method of ChannelRun (channelRun.ts); this file is the process: start or resume, answer
 // messages, then a loop of wait for a reason → act.
 import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, isCancellation, log, patched, setHandler } from '@temporalio/workflow';
-import { channelNameProblem, themeProblem } from '../shared/validation';
+import { channelNameProblem, lengthProblem, themeProblem } from '../shared/validation';
 import { initialChannelState, type ChannelInput, type ChannelState } from '../shared/channel';
 import {
   episodeMuxingSignal, episodeWrittenSignal, moveAirUpdate, setShowUpdate, pauseSignal, resumeSignal, setThemeSignal, setThemeUpdate, skipSignal, slotOpenedSignal,
@@ -63,6 +63,9 @@ export async function channelWorkflow(input: ChannelInput): Promise<void> {
 function startOrResume(input: ChannelInput): ChannelState {
   const badName = channelNameProblem(input.channel);
   if (badName) throw ApplicationFailure.nonRetryable(badName, 'InvalidChannel');
+  // Checked here, not by every episode it would fail.
+  const badLength = input.lengthSec === undefined ? undefined : lengthProblem(input.lengthSec);
+  if (badLength) throw ApplicationFailure.nonRetryable(badLength, 'InvalidChannel');
   if (input.state) return input.state;
   const show = input.show === undefined ? undefined : parseShow(input.show, 'the show in the channel input');
   if (show && 'problem' in show) throw ApplicationFailure.nonRetryable(show.problem, 'InvalidShow');
