@@ -109,6 +109,12 @@ test('webtv show set/clear: a bad or refused show changes nothing; a good one is
   assert.equal(cleared.exitCode, 0, cleared.stderr);
   assert.equal((await status()).show, null);
 
+  // A length out of 20–90 s fails the channel at its start, naming the field (not every episode after).
+  const badLength = await t.client.workflow.start('channelWorkflow', {
+    taskQueue: w.taskQueue, workflowId: 'channel/sh3', args: [{ channel: 'sh3', show: example, lengthSec: { min: 5, max: 10 }, broadcast: false }],
+  });
+  await assert.rejects(badLength.result(), (err: Error) => /lengthSec must be \{"min": s, "max": s\} with 20/.test(String((err.cause as Error)?.message)));
+
   const checked = await webtv('show', 'check', '--file', 'docs/show.example.json');
   assert.equal(checked.exitCode, 0, checked.stderr);
   assert.match(checked.stdout, /a valid show, "The Llama Who Codes", with 2 characters/);
