@@ -21,6 +21,7 @@ import { NARRATOR, characterIndex, voiceSeed, type Show } from '../src/shared/sh
 import { musicSegmentSec, planEpisode } from '../src/shared/timeline';
 import { BROADCAST, type MediaResult } from '../src/shared/types';
 import { childCpuSec } from './stages';
+import { bytesUnder } from './disk';
 import { waitFor } from '../test/helpers/wait';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,18 +76,7 @@ async function stageCosts(dataDir: string, show: Show, episode: number): Promise
   return { costs, episodeSec: m.durationSec };
 }
 
-const dirMB = (dir: string): number => {
-  let bytes = 0;
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else bytes += fs.statSync(p).size;
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return bytes / 1e6;
-};
+const dirMB = async (dir: string): Promise<number> => (await bytesUnder(dir)) / 1e6;
 
 async function stack(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtv-bench-directed-'));
@@ -103,7 +93,7 @@ async function stack(): Promise<void> {
   const t0 = Date.now();
   const child = execa('node', [path.join(repo, 'bin/webtv.js'), 'start'], { cwd: repo, env, reject: false, stdout: 'ignore', stderr: 'pipe' });
   let peakMB = 0;
-  const sampler = setInterval(() => { try { peakMB = Math.max(peakMB, dirMB(episodesDir)); } catch { /* a folder went meanwhile */ } }, 1000);
+  const sampler = setInterval(() => { void dirMB(episodesDir).then((mb) => { peakMB = Math.max(peakMB, mb); }); }, 1000);
   try {
     const first = await waitFor('the first directed episode on air', async () => (await status().catch(() => null))?.onAir?.episode, 900_000, 500);
     const firstSec = (Date.now() - t0) / 1000;
@@ -121,7 +111,7 @@ async function stack(): Promise<void> {
     // Finished episodes keep what people need (episode.mp4, .vtt, manifest, screenplay, log); the channel keeps 12.
     const finished = fs.readdirSync(episodesDir).filter((n) => fs.existsSync(path.join(episodesDir, n, 'manifest.json')))
       .filter((n) => !(after.producing ?? []).some((p) => p.episode === Number(n)));
-    const perEpisode = finished.map((n) => dirMB(path.join(episodesDir, n)));
+    const perEpisode = await Promise.all(finished.map((n) => dirMB(path.join(episodesDir, n))));
     const mean = perEpisode.reduce((a, b) => a + b, 0) / Math.max(1, perEpisode.length);
     console.log(`disk per finished directed episode:        ${mean.toFixed(1)} MB (${perEpisode.map((x) => x.toFixed(1)).join(', ')}); ×12 kept = ${(mean * 12).toFixed(0)} MB per channel (goal ≤ 300 MB); peak of the episodes folder while producing ${peakMB.toFixed(0)} MB`);
   } finally {

@@ -26,7 +26,7 @@ const SAMPLE_MS = 100;
  * Bytes of the files under `dir` (scratch folders and tmp files included), each inode once, leaving out the
  * inodes in `besides` (an air slot hard-linked to an episode.mp4 is counted with the episode); 0 when absent.
  */
-async function bytesUnder(dir: string, besides: ReadonlySet<number> = new Set()): Promise<number> {
+export async function bytesUnder(dir: string, besides: ReadonlySet<number> = new Set()): Promise<number> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const seen = new Set(besides);
   let total = 0;

@@ -162,7 +162,7 @@ export function createDirectedActivities(deps: ActivityDeps) {
     async mixEpisodeAudio(req: MixStepRequest): Promise<MediaResult> {
       const here = async <T extends StepFile>(x: T) => ({ ...x, path: await local(x.path, x.file) });
       const key = tag(JSON.stringify([req.totalSec, req.lines, req.cues, req.music].map((xs) => (Array.isArray(xs) ? xs.map((x) => ({ ...x, path: path.basename(x.path), file: undefined })) : xs))));
-      const offline: BackendSpec = { kind: 'ffmpeg' };
+      const mixer: BackendSpec = { kind: 'ffmpeg' };
       const inputs: string[] = [];
       const p = await produceMedia({
         dir: dirOf(req), kind: 'audio', step: 'mixEpisodeAudio', backend: 'ffmpeg',
@@ -176,7 +176,7 @@ export function createDirectedActivities(deps: ActivityDeps) {
           });
         },
       });
-      const r = await result(req, p, offline);
+      const r = await result(req, p, mixer);
       // The voices, effects and music are in the mix now (intermediates.ts; a retry reuses the mix).
       await releaseInputs(dirOf(req), inputs);
       return r;
